@@ -1,0 +1,41 @@
+import type { Ack } from './ack.js';
+import type { Call } from './calls.js';
+import type { IngestBatchItem, IngestEvent, IngestResult } from './ingest.js';
+import type { CallDetail, CallEventRecord, WallboardDelta, WallboardSnapshot, WatchCallPayload } from './wallboard.js';
+
+/**
+ * Socket.IO event maps for the dashboard namespace ("/"), defined once for server and client.
+ * Names are `domain:verb`: past tense for facts from the server, imperative for commands from the client.
+ * Payloads from clients are typed for the caller's convenience; the server parses them with schemas anyway.
+ */
+export interface ServerToClientEvents {
+  'wallboard:delta': (delta: WallboardDelta) => void;
+  /** To watchers of one call (room `call:<id>`): the call changed. */
+  'call:updated': (call: Call) => void;
+  /** To watchers of one call: an entry was added to its history. */
+  'call:event': (event: CallEventRecord) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Joins the wallboard room and answers with a snapshot; deltas follow. Also used to resync. */
+  'wallboard:join': (ack: (result: Ack<WallboardSnapshot>) => void) => void;
+  'wallboard:leave': () => void;
+  /** Joins one call's room and answers with the call and its history so far. */
+  'call:watch': (payload: WatchCallPayload, ack: (result: Ack<CallDetail>) => void) => void;
+  'call:unwatch': (payload: WatchCallPayload) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  /** Filled in by later issues (signed-in user). */
+  connectedAt: number;
+}
+
+/** Event maps for the ingest namespace (`INGEST_NAMESPACE`), used by telephony adapters and the simulator. */
+export interface IngestClientToServerEvents {
+  'ingest:event': (event: IngestEvent, ack: (result: Ack<IngestResult>) => void) => void;
+  'ingest:batch': (events: IngestEvent[], ack: (result: Ack<IngestBatchItem[]>) => void) => void;
+}
+
+export type IngestServerToClientEvents = Record<string, never>;
