@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     root: '.',
+    reporters: ['default', './tests/summaryReporter.ts'],
     projects: [
       {
         extends: true,
