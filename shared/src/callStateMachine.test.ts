@@ -54,7 +54,10 @@ describe('applyCallEvent', () => {
   it('refuses a second offer, a hold while queued, a resume while talking', () => {
     const queued = run([offered]);
     expect(applyCallEvent(queued, offered).ok).toBe(false);
-    expect(applyCallEvent(queued, ev('call.held', T0 + 1))).toMatchObject({ ok: false, error: /while the call is queued/ });
+    expect(applyCallEvent(queued, ev('call.held', T0 + 1))).toMatchObject({
+      ok: false,
+      error: /while the call is queued/,
+    });
     const talking = run([offered, answered]);
     expect(applyCallEvent(talking, ev('call.resumed', T0 + 40_000))).toMatchObject({ ok: false, error: /on hold/ });
   });
