@@ -1,0 +1,111 @@
+import type { Call, CallEventRecord } from '@earshot/shared';
+
+/** A change the registry committed: the call before (undefined when new) and after, and its history entry. */
+export interface LiveCallChange {
+  previous: Call | undefined;
+  call: Call;
+  record: CallEventRecord;
+}
+
+export type LiveCallListener = (change: LiveCallChange) => void;
+
+interface LiveEntry {
+  call: Call;
+  /** Length of the call's stored history. */
+  eventCount: number;
+  /** Ids of the events applied to this call, for de-duplication while it is live. */
+  eventIds: string[];
+}
+
+/**
+ * The live calls, in memory: one owner per call. Work on one call runs strictly one task after another
+ * (a promise chain per call id); different calls run concurrently. Memory changes only through `commit`,
+ * which the ingest service calls after the store accepted the write.
+ */
+export class LiveCallRegistry {
+  private readonly entries = new Map<string, LiveEntry>();
+  /** Event id → call id, for every event of every live call: a repeated id is caught without the store. */
+  private readonly liveEventIds = new Map<string, string>();
+  /** Tail of each call's task chain; removed when the chain runs dry. */
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<LiveCallListener>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(callId: string): Call | undefined {
+    return this.entries.get(callId)?.call;
+  }
+
+  eventCount(callId: string): number | undefined {
+    return this.entries.get(callId)?.eventCount;
+  }
+
+  /** True when a live call already applied an event with this id. */
+  hasEventId(eventId: string): boolean {
+    return this.liveEventIds.has(eventId);
+  }
+
+  calls(): IterableIterator<Call> {
+    const entries = this.entries.values();
+    return (function* () {
+      for (const entry of entries) yield entry.call;
+    })();
+  }
+
+  /**
+   * Runs `task` after every task queued before it for the same call has settled. A failing task does
+   * not stop the chain; its error goes to its own caller.
+   */
+  runExclusive<T>(callId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(callId) ?? Promise.resolve();
+    const result = previous.then(task);
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.tails.set(callId, tail);
+    void tail.then(() => {
+      if (this.tails.get(callId) === tail) this.tails.delete(callId);
+    });
+    return result;
+  }
+
+  /** Resolves when every task queued so far, on every call, has settled. */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+
+  /**
+   * Records a change that is already stored: updates the call (dropping it when it ended) and tells the
+   * listeners. Call only from inside `runExclusive` for that call.
+   */
+  commit(call: Call, record: CallEventRecord, eventCount: number): LiveCallChange {
+    const entry = this.entries.get(call.id);
+    const previous = entry?.call;
+    if (call.state === 'ended') {
+      if (entry) {
+        this.entries.delete(call.id);
+        for (const id of entry.eventIds) this.liveEventIds.delete(id);
+      }
+    } else if (entry) {
+      entry.call = call;
+      entry.eventCount = eventCount;
+      entry.eventIds.push(record.eventId);
+      this.liveEventIds.set(record.eventId, call.id);
+    } else {
+      this.entries.set(call.id, { call, eventCount, eventIds: [record.eventId] });
+      this.liveEventIds.set(record.eventId, call.id);
+    }
+    const change = { previous, call, record };
+    for (const listener of this.listeners) listener(change);
+    return change;
+  }
+
+  /** Subscribes to committed changes; returns the unsubscribe function. */
+  onChange(listener: LiveCallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,86 @@
+import { pathToFileURL } from 'node:url';
+import { CLIENT_DIST_DIR, createApp, type Frontend } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createConsoleLogger } from './logger.js';
+import { type RunningSimulator, startSimulator } from './simulator/index.js';
+import { openStore, redactPassword, storeLocationFromConfig } from './store/openStore.js';
+
+/**
+ * Runs one Earshot server: configuration, store (migrated), HTTP + Socket.IO, and the built-in simulator
+ * unless SIMULATOR=off. Stops cleanly on SIGINT/SIGTERM. `npm start` serves the built dashboard; dev.ts
+ * runs the same with Vite's hot reload.
+ */
+export async function runServer(frontend: Frontend): Promise<void> {
+  const logger = createConsoleLogger();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const location = storeLocationFromConfig(config);
+  const store = await openStore(location);
+  const where = location.kind === 'sqlite' ? location.filename : redactPassword(location.url);
+  logger.info(`store: ${location.kind} at ${where}`);
+
+  const earshot = createApp({ store, config, logger, frontend });
+  const { url, port } = await earshot.start(config.port);
+  logger.info(`Earshot is listening on ${url}`);
+  logger.info(
+    config.ingestKeyGenerated
+      ? `ingest key (generated for this run; set INGEST_KEYS to keep one): ${config.ingestKeys[0]}`
+      : `ingest keys: ${config.ingestKeys.length} configured in INGEST_KEYS`,
+  );
+
+  let simulator: RunningSimulator | undefined;
+  if (config.simulator.enabled) {
+    const sim = config.simulator;
+    simulator = startSimulator({
+      serverUrl: `http://127.0.0.1:${port}`,
+      ingestKey: config.ingestKeys[0] ?? '',
+      agents: sim.agents,
+      callsPerHour: sim.callsPerHour,
+      speed: sim.speed,
+      seed: sim.seed,
+      log: (line) => logger.info(`[simulator] ${line}`),
+    });
+    logger.info(
+      `simulator: ${sim.agents} agents, ${sim.callsPerHour} calls/hour, speed ${sim.speed}, seed ${sim.seed} (SIMULATOR=off to disable)`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    try {
+      await simulator?.stop();
+      await earshot.close();
+      await store.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error('shutdown failed', { error });
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+// Run when started as the entry point (npm start), not when imported by dev.ts.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runServer({ kind: 'static', distDir: CLIENT_DIST_DIR }).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,322 @@
+import { performance } from 'node:perf_hooks';
+import {
+  type Ack,
+  INGEST_BATCH_MAX_EVENTS,
+  INGEST_NAMESPACE,
+  type IngestBatchItem,
+  type IngestClientToServerEvents,
+  type IngestEvent,
+  type IngestResult,
+  type IngestServerToClientEvents,
+} from '@earshot/shared';
+import { io, type Socket } from 'socket.io-client';
+import { CallCentreModel } from './model.js';
+
+/*
+ * The thin, impure half of the simulator: runs the model against real timers and sends its events over
+ * the documented ingest protocol, like any telephony adapter. Event times (`at`) are the real wall clock at
+ * the moment an event is due, so with speed 60 a ten-minute simulated call lasts ten real seconds.
+ */
+
+/** How long to wait for the server to acknowledge a batch before sending it again (ids make that safe). */
+const ACK_TIMEOUT_MS = 10_000;
+/**
+ * Events kept while the server is unreachable, sent in order (with the time they were due) once it is back;
+ * beyond this, calls are given up rather than memory growing (a call whose end is dropped stays live on
+ * the server until its next restart closes it).
+ */
+const OUTBOX_MAX_EVENTS = 10_000;
+/** Longest single timer, so a long quiet spell is re-checked now and then. */
+const MAX_TIMER_MS = 5_000;
+/** If the process falls this far behind (a suspended laptop), skip the gap instead of replaying it in a burst. */
+const MAX_LAG_MS = 30_000;
+/** Upper bound on events taken from the model in one tick, so a fast run cannot starve the event loop. */
+const MAX_EVENTS_PER_TICK = 5_000;
+/** A server that refuses the connection (wrong key) does not trigger socket.io's own retry. */
+const RETRY_AFTER_REFUSAL_MS = 5_000;
+/** How long stop() waits for the batch in flight, so the stats include its outcome. */
+const STOP_WAIT_MS = 2_000;
+/** Rejection log lines per minute; the rest are summed up. */
+const REJECTION_LOG_LINES_PER_MINUTE = 20;
+
+export interface DriverOptions {
+  serverUrl: string;
+  ingestKey: string;
+  agents: number;
+  callsPerHour: number;
+  speed: number;
+  seed: number;
+  startAt: number;
+  runId: string;
+  log: (line: string) => void;
+}
+
+export interface SimulatorStats {
+  /** Calls the server accepted an offer for. */
+  offered: number;
+  answered: number;
+  /** Callers who hung up in the queue. */
+  abandoned: number;
+  /** Answered calls that ended (abandons are counted apart). */
+  ended: number;
+  /** Events the server refused, each logged with its reason. */
+  rejected: number;
+}
+
+export interface RunningSimulator {
+  stop(): Promise<void>;
+  stats(): SimulatorStats;
+}
+
+type IngestSocket = Socket<IngestServerToClientEvents, IngestClientToServerEvents>;
+
+export function runSimulator(options: DriverOptions): RunningSimulator {
+  const driver = new SimulatorDriver(options);
+  driver.start();
+  return { stop: () => driver.stop(), stats: () => driver.stats() };
+}
+
+class SimulatorDriver {
+  private readonly options: DriverOptions;
+  private readonly model: CallCentreModel;
+  private readonly socket: IngestSocket;
+  private readonly counts: SimulatorStats = { offered: 0, answered: 0, abandoned: 0, ended: 0, rejected: 0 };
+  /** Stamped events waiting to be sent, in order. */
+  private readonly outbox: IngestEvent[] = [];
+  /** The batch awaiting its acknowledgement; one at a time keeps the server's order equal to ours. */
+  private inFlight: Promise<void> | null = null;
+  /**
+   * Calls the simulation goes on with but the server will not: one of their events was refused (the
+   * server closed the call at a restart) or dropped. Their later events are skipped, not sent to be refused.
+   */
+  private readonly lostCalls = new Set<string>();
+  /** performance.now() at simulated time 0; moved forward when the process stalls. */
+  private anchorMs = 0;
+  private lastAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private everConnected = false;
+  private lastConnectError = '';
+  private droppedWhileFull = 0;
+  private rejectionLogWindowStart = 0;
+  private rejectionLogLines = 0;
+  private rejectionsNotLogged = 0;
+
+  constructor(options: DriverOptions) {
+    this.options = options;
+    this.model = new CallCentreModel({
+      agents: options.agents,
+      callsPerHour: options.callsPerHour,
+      speed: options.speed,
+      seed: options.seed,
+      startAt: options.startAt,
+      runId: options.runId,
+    });
+    this.socket = io(`${options.serverUrl.replace(/\/+$/, '')}${INGEST_NAMESPACE}`, {
+      auth: { key: options.ingestKey },
+      autoConnect: false,
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+    });
+  }
+
+  start(): void {
+    this.socket.on('connect', () => {
+      this.options.log(
+        `${this.everConnected ? 'reconnected' : 'connected'} to ${this.options.serverUrl}${INGEST_NAMESPACE}`,
+      );
+      this.everConnected = true;
+      this.lastConnectError = '';
+      this.flush();
+    });
+    this.socket.on('disconnect', (reason) => {
+      if (!this.stopped) this.options.log(`disconnected from the server (${reason}); will reconnect`);
+    });
+    this.socket.on('connect_error', (error) => {
+      if (error.message !== this.lastConnectError) {
+        this.lastConnectError = error.message;
+        this.options.log(`cannot connect to ${this.options.serverUrl}${INGEST_NAMESPACE}: ${error.message}`);
+      }
+      // A refusal by the server's middleware (a wrong key) is final for socket.io; try again later anyway,
+      // as the key may be added on the server while we wait.
+      if (!this.socket.active && !this.stopped) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (!this.stopped) this.socket.connect();
+        }, RETRY_AFTER_REFUSAL_MS);
+      }
+    });
+    const { agents, callsPerHour, speed, seed, runId } = this.options;
+    this.options.log(
+      `simulating ${agents} agents, ${callsPerHour} calls/hour (mean over the day), speed ×${speed}, seed ${seed}, run ${runId}`,
+    );
+    this.anchorMs = performance.now();
+    this.socket.connect();
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = null;
+    this.retryTimer = null;
+    if (this.inFlight) {
+      await Promise.race([this.inFlight, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+    }
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    this.options.log(`stopped; ${this.describeStats()}`);
+  }
+
+  stats(): SimulatorStats {
+    return { ...this.counts };
+  }
+
+  private describeStats(): string {
+    const { offered, answered, abandoned, ended, rejected } = this.counts;
+    return `offered ${offered}, answered ${answered}, abandoned ${abandoned}, ended ${ended}, rejected ${rejected}`;
+  }
+
+  /** Takes every event now due from the model, stamps and queues it, then sleeps until the next one. */
+  private tick(): void {
+    this.timer = null;
+    if (this.stopped) return;
+    const speed = this.options.speed;
+    const lagMs = performance.now() - this.anchorMs - this.model.peekTime() / speed;
+    if (lagMs > MAX_LAG_MS) {
+      this.options.log(`fell ${Math.round(lagMs / 1000)} s behind (was the process suspended?); resuming from now`);
+      this.anchorMs += lagMs;
+    }
+    const simNow = (performance.now() - this.anchorMs) * speed;
+    for (const { event } of this.model.eventsUntil(simNow, MAX_EVENTS_PER_TICK)) this.enqueue(event);
+    this.flush();
+    const dueInMs = this.model.peekTime() / speed - (performance.now() - this.anchorMs);
+    this.timer = setTimeout(() => this.tick(), Math.min(MAX_TIMER_MS, Math.max(0, dueInMs)));
+  }
+
+  private enqueue(event: IngestEvent): void {
+    if (this.lostCalls.has(event.callId)) {
+      if (event.type === 'call.ended') this.lostCalls.delete(event.callId);
+      return;
+    }
+    if (this.outbox.length >= OUTBOX_MAX_EVENTS) {
+      // Keep memory bounded while the server is away: give up on this call from here on.
+      if (event.type !== 'call.ended') this.lostCalls.add(event.callId);
+      if (this.droppedWhileFull++ === 0) {
+        this.options.log(`server unreachable and ${OUTBOX_MAX_EVENTS} events waiting; dropping calls until it is back`);
+      }
+      return;
+    }
+    // Wall-clock time when due, never earlier than the previous event (the clock may step back).
+    const at = Math.max(Date.now(), this.lastAt);
+    this.lastAt = at;
+    this.outbox.push({ ...event, at });
+  }
+
+  /** Sends the next batch if connected and nothing is in flight; continues until the outbox is empty. */
+  private flush(): void {
+    if (this.inFlight || this.outbox.length === 0 || !this.socket.connected || this.stopped) return;
+    if (this.droppedWhileFull > 0) {
+      this.options.log(`server reachable again; ${this.droppedWhileFull} events of dropped calls were not sent`);
+      this.droppedWhileFull = 0;
+    }
+    const batch = this.outbox.splice(0, INGEST_BATCH_MAX_EVENTS);
+    this.inFlight = this.send(batch).then((delivered) => {
+      this.inFlight = null;
+      // Not acknowledged (timeout or disconnect): put it back in front; the server ignores ids it already has.
+      if (!delivered) this.outbox.unshift(...batch);
+      this.flush();
+    });
+  }
+
+  /** Resolves true when the server answered (whatever it answered), false when the fate is unknown. */
+  private send(batch: IngestEvent[]): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = this.socket.timeout(ACK_TIMEOUT_MS);
+      const [single] = batch;
+      if (batch.length === 1 && single) {
+        socket.emit('ingest:event', single, (error: Error | null, result: Ack<IngestResult>) => {
+          if (error) return resolve(false);
+          if (result.ok) this.accepted(single);
+          else this.rejected(single, result.error);
+          resolve(true);
+        });
+        return;
+      }
+      socket.emit('ingest:batch', batch, (error: Error | null, result: Ack<IngestBatchItem[]>) => {
+        if (error) return resolve(false);
+        if (!result.ok) {
+          for (const event of batch) this.rejected(event, result.error);
+        } else {
+          this.settleBatch(batch, result.data);
+        }
+        resolve(true);
+      });
+    });
+  }
+
+  private settleBatch(batch: IngestEvent[], items: IngestBatchItem[]): void {
+    const refusals = new Map<number, string>();
+    for (const item of items) if (!item.ok) refusals.set(item.index, item.error);
+    batch.forEach((event, index) => {
+      const refusal = refusals.get(index);
+      if (refusal === undefined) this.accepted(event);
+      else this.rejected(event, refusal);
+    });
+  }
+
+  private accepted(event: IngestEvent): void {
+    switch (event.type) {
+      case 'call.offered':
+        this.counts.offered += 1;
+        return;
+      case 'call.answered':
+        this.counts.answered += 1;
+        return;
+      case 'call.ended':
+        if (event.reason === 'abandoned') this.counts.abandoned += 1;
+        else this.counts.ended += 1;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * The server refused an event, typically for a call it closed at a restart. Count it, say why once, and
+   * drop the rest of that call here; the model carries on, so the agents stay busy as in the story.
+   */
+  private rejected(event: IngestEvent, reason: string): void {
+    this.counts.rejected += 1;
+    // A later event of a call already refused in the same batch: counted, but the reason was already said.
+    const alreadyLost = this.lostCalls.has(event.callId);
+    let endQueued = false;
+    for (let i = this.outbox.length - 1; i >= 0; i--) {
+      const queued = this.outbox[i];
+      if (queued?.callId !== event.callId) continue;
+      if (queued.type === 'call.ended') endQueued = true;
+      this.outbox.splice(i, 1);
+    }
+    // Remember the call until the model ends it, unless its end has already gone by.
+    if (event.type !== 'call.ended' && !endQueued) this.lostCalls.add(event.callId);
+    else this.lostCalls.delete(event.callId);
+    if (alreadyLost) return;
+    const now = Date.now();
+    if (now - this.rejectionLogWindowStart > 60_000) {
+      if (this.rejectionsNotLogged > 0) this.options.log(`… and ${this.rejectionsNotLogged} more rejected events`);
+      this.rejectionLogWindowStart = now;
+      this.rejectionLogLines = 0;
+      this.rejectionsNotLogged = 0;
+    }
+    if (this.rejectionLogLines < REJECTION_LOG_LINES_PER_MINUTE) {
+      this.rejectionLogLines += 1;
+      this.options.log(`server rejected ${event.type} ${event.eventId} (call ${event.callId}): ${reason}`);
+    } else {
+      this.rejectionsNotLogged += 1;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { RunningSimulator } from './driver.js';
+import { runSimulator } from './driver.js';
+import { SimulatorSettingsSchema } from './options.js';
+
+export type { RunningSimulator, SimulatorStats } from './driver.js';
+export { CLI_USAGE, parseCliArgs, SIMULATOR_DEFAULTS, SimulatorSettingsSchema } from './options.js';
+
+/**
+ * The built-in call simulator: a separate ingest client that connects to `${serverUrl}/ingest` with an
+ * ingest key and plays a contact centre's calls (see model.ts for the distributions). main.ts runs it
+ * in-process; cli.ts runs it as its own process against any server.
+ */
+export interface SimulatorOptions {
+  serverUrl: string;
+  ingestKey: string;
+  agents: number;
+  /** Mean arrivals per hour over the day; the hour-of-day profile makes the night quiet and the evening busy. */
+  callsPerHour: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  seed: number;
+  /** Epoch ms where the simulated clock starts, for the hour-of-day profile; default Date.now(). */
+  startAt?: number;
+  log?: (line: string) => void;
+}
+
+/** Starts the simulator; it connects, reconnects on its own, and runs until stop(). Throws on invalid options. */
+export function startSimulator(options: SimulatorOptions): RunningSimulator {
+  const { log, ...settings } = options;
+  const parsed = SimulatorSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
+    throw new Error(`invalid simulator options: ${problems}`);
+  }
+  const startedAt = Date.now();
+  return runSimulator({
+    ...parsed.data,
+    startAt: parsed.data.startAt ?? startedAt,
+    // The server remembers event ids forever: the start time keeps a restarted run from reusing them.
+    runId: startedAt.toString(36),
+    log: log ?? ((line) => console.log(`[simulator] ${line}`)),
+  });
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LONG_CALL_AMBER_MS, LONG_CALL_RED_MS } from '@earshot/shared';
+import pg from 'pg';
+import { createApp, type EarshotApp, type Frontend } from '../../server/src/app.js';
+import type { Clock } from '../../server/src/clock.js';
+import { createMemoryLogger, type Logger } from '../../server/src/logger.js';
+import { openStore, type Store, type StoreLocation } from '../../server/src/store/openStore.js';
+
+export type TestStoreKind = 'sqlite' | 'postgres';
+/** Integration suites run once per store. */
+export const TEST_STORE_KINDS: readonly TestStoreKind[] = ['sqlite', 'postgres'];
+
+/** A PostgreSQL server the tests may create and drop databases on (TEST_DATABASE_URL overrides). */
+export const TEST_POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * A place for a store that outlives any one server: a temp DATA_DIR for SQLite, or a fresh database
+ * `earshot_test_<random>` for PostgreSQL. Start several servers on it in turn (restart tests), then dispose.
+ */
+export interface TestStoreLocation {
+  kind: TestStoreKind;
+  location: StoreLocation;
+  dispose(): Promise<void>;
+}
+
+export async function createTestStoreLocation(kind: TestStoreKind): Promise<TestStoreLocation> {
+  if (kind === 'sqlite') {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-test-'));
+    return {
+      kind,
+      location: { kind: 'sqlite', filename: path.join(dataDir, 'earshot.db') },
+      dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `earshot_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(TEST_POSTGRES_ADMIN_URL, (client) => client.query(`create database ${name}`));
+  const url = new URL(TEST_POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    kind,
+    location: { kind: 'postgres', url: url.toString() },
+    dispose: async () => {
+      await withAdminClient(TEST_POSTGRES_ADMIN_URL, (client) =>
+        client.query(`drop database if exists ${name} with (force)`),
+      );
+    },
+  };
+}
+
+async function withAdminClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL for the integration tests is not reachable at ${url} (set TEST_DATABASE_URL): ${(error as Error).message}`,
+    );
+  }
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestServerOptions {
+  /** A store kind (a fresh one is made, and removed on close) or a location that outlives the server. */
+  store?: TestStoreKind | TestStoreLocation;
+  ingestKey?: string;
+  clock?: Clock;
+  /** Default: the built dashboard from client/dist (a clear 503 page when it is not built). */
+  frontend?: Frontend;
+  flushIntervalMs?: number;
+  longCallAmberMs?: number;
+  longCallRedMs?: number;
+  /** Default: a logger that keeps lines in memory (printed nowhere). */
+  logger?: Logger;
+}
+
+export interface TestServer {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  ingestKey: string;
+  app: EarshotApp;
+  store: Store;
+  storeLocation: TestStoreLocation;
+  /** Stops the server and closes the store; removes the store too when this server created it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real Earshot server on a free port, as main.ts does (store opened and migrated, calls left live
+ * by a previous server on the same store closed), without the simulator. For integration and browser
+ * tests and the benchmark.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const ownsLocation = typeof options.store !== 'object';
+  const storeLocation =
+    typeof options.store === 'object' ? options.store : await createTestStoreLocation(options.store ?? 'sqlite');
+  const ingestKey = options.ingestKey ?? `test-key-${randomBytes(8).toString('hex')}`;
+  let store: Store | undefined;
+  try {
+    store = await openStore(storeLocation.location);
+    const app = createApp({
+      store,
+      config: {
+        ingestKeys: [ingestKey],
+        longCallAmberMs: options.longCallAmberMs ?? LONG_CALL_AMBER_MS,
+        longCallRedMs: options.longCallRedMs ?? LONG_CALL_RED_MS,
+      },
+      logger: options.logger ?? createMemoryLogger(),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.frontend ? { frontend: options.frontend } : {}),
+      ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
+    });
+    const { port } = await app.start(0, '127.0.0.1');
+    const openedStore = store;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      ingestKey,
+      app,
+      store: openedStore,
+      storeLocation,
+      close() {
+        closing ??= (async () => {
+          await app.close();
+          await openedStore.close();
+          if (ownsLocation) await storeLocation.dispose();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store?.close().catch(() => {});
+    if (ownsLocation) await storeLocation.dispose().catch(() => {});
+    throw error;
+  }
+}
+
+/** A clock tests can move forward (service-level thresholds, midnight) without waiting. */
+export class AdjustableClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
