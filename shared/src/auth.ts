@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExternalIdSchema } from './calls.js';
 
 /** The five roles of the product brief. */
 export const ROLES = ['admin', 'controller', 'supervisor', 'trainer', 'agent'] as const;
@@ -98,4 +99,71 @@ export function maskPhoneNumber(number: string): string {
   const keepTail = 2;
   const masked = new Set(digitPositions.slice(keepHead, Math.max(keepHead, digitPositions.length - keepTail)));
   return [...number].map((ch, i) => (masked.has(i) ? '*' : ch)).join('');
+}
+
+/** Display names are free text for people; bounded so a list stays readable. */
+export const DisplayNameSchema = z.string().trim().min(1).max(80);
+
+/** `POST /api/users` (admin): a new account with its first password. */
+export const CreateUserSchema = z
+  .object({
+    username: UsernameSchema,
+    displayName: DisplayNameSchema,
+    role: RoleSchema,
+    /** The telephony platform's agent id; ties an agent account to its calls. */
+    agentId: ExternalIdSchema.nullable().default(null),
+    password: PasswordSchema,
+  })
+  .strict();
+export type CreateUser = z.infer<typeof CreateUserSchema>;
+
+/**
+ * `PATCH /api/users/:id` (admin): any of these. Disabling signs the user out everywhere; a new password ends
+ * every other session of theirs.
+ */
+export const UpdateUserSchema = z
+  .object({
+    displayName: DisplayNameSchema.optional(),
+    role: RoleSchema.optional(),
+    agentId: ExternalIdSchema.nullable().optional(),
+    disabled: z.boolean().optional(),
+    password: PasswordSchema.optional(),
+  })
+  .strict()
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: 'name at least one of displayName, role, agentId, disabled, password',
+  });
+export type UpdateUser = z.infer<typeof UpdateUserSchema>;
+
+/** `POST /api/ingest-keys` (admin): a label saying which adapter or site uses the key. */
+export const CreateIngestKeySchema = z.object({ name: z.string().trim().min(1).max(80) }).strict();
+export type CreateIngestKey = z.infer<typeof CreateIngestKeySchema>;
+
+/** An ingest key as listed; the secret itself is never stored, only its hash and a prefix to recognise it by. */
+export interface IngestKeyInfo {
+  id: string;
+  name: string;
+  /** The first characters of the key, e.g. `esk_3fQ9aB`, so an admin can tell keys apart. */
+  prefix: string;
+  createdAt: number;
+  createdBy: string | null;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Answer to `POST /api/ingest-keys`: the only time the whole key is shown. */
+export interface CreatedIngestKey {
+  key: IngestKeyInfo;
+  secret: string;
+}
+
+/**
+ * What the server keeps on a dashboard socket after the handshake was authenticated. The server's
+ * `SocketData` extends this; `user` is absent only before the auth middleware ran.
+ */
+export interface AuthSocketData {
+  user?: User;
+  sessionId?: string;
+  /** The session's absolute end; the socket is refused any further command after it. */
+  sessionAbsoluteExpiresAt?: number;
 }

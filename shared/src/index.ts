@@ -1,5 +1,6 @@
 export * from './ack.js';
 export * from './api.js';
+export * from './audit.js';
 export * from './auth.js';
 export * from './callStateMachine.js';
 export * from './calls.js';
