@@ -1,0 +1,187 @@
+import {
+  type Call,
+  type CallEventRecord,
+  classifyDuration,
+  DEFAULT_WALLBOARD_SETTINGS,
+  holdTimeMs,
+  queueWaitMs,
+  TOPIC_LABELS,
+  talkTimeMs,
+} from '@earshot/shared';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useServerNow } from '../lib/serverClock.js';
+import { settingsQueryOptions } from '../lib/settingsQuery.js';
+import { formatDateTime, formatDuration } from '../lib/time.js';
+import { StateBadge } from '../ui/icons.js';
+import { tileSeverity } from '../wallboard/severity.js';
+import { describeEvent, END_REASON_LABELS } from './callDetail.js';
+import { useLiveCall } from './useLiveCall.js';
+
+export function CallPage() {
+  const { callId = '' } = useParams();
+  const view = useLiveCall(callId);
+
+  return (
+    <div className="call-page" data-testid="call-page" data-call-id={callId} data-status={view.status}>
+      <Link to="/" className="back-link">
+        ← Wallboard
+      </Link>
+      {view.status === 'loading' && (
+        <div className="empty-state" data-testid="call-loading">
+          <p>Loading call {callId}…</p>
+        </div>
+      )}
+      {view.status === 'not_found' && (
+        <div className="empty-state" data-testid="call-not-found">
+          <h1>Call not found</h1>
+          <p>
+            There is no call with the id <code>{callId}</code>. Check the address, or open the call from the wallboard.
+          </p>
+          <Link to="/">Back to the wallboard</Link>
+        </div>
+      )}
+      {view.status === 'error' && (
+        <div className="empty-state" data-testid="call-error">
+          <h1>Could not load the call</h1>
+          <p>{view.message}</p>
+        </div>
+      )}
+      {view.status === 'ready' && (
+        <CallView call={view.detail.call} events={view.detail.events} liveError={view.liveError} />
+      )}
+    </div>
+  );
+}
+
+function CallView({ call, events, liveError }: { call: Call; events: CallEventRecord[]; liveError: string | null }) {
+  const settings = useQuery(settingsQueryOptions()).data ?? DEFAULT_WALLBOARD_SETTINGS;
+  const now = useServerNow();
+  const live = call.state !== 'ended';
+  const queued = call.state === 'queued';
+  const talkMs = talkTimeMs(call, now);
+  const waitMs = queueWaitMs(call, now);
+  const holdMs = holdTimeMs(call, now);
+  const severity = live
+    ? tileSeverity(call, now, settings)
+    : classifyDuration(talkMs, settings.longCallAmberMs, settings.longCallRedMs);
+
+  return (
+    <>
+      <title>{`${call.agentName ?? 'Queued call'} · ${call.line} · Earshot`}</title>
+      <header className={`call-header severity-${severity}${call.state === 'hold' ? ' on-hold' : ''}`}>
+        <div className="call-title">
+          <h1>{call.agentName ?? (queued ? 'In queue' : 'No agent')}</h1>
+          <p className="call-subtitle">
+            Line {call.line} · {TOPIC_LABELS[call.topic]} · call <code>{call.id}</code>
+          </p>
+        </div>
+        <div className="call-header-state">
+          <StateBadge state={call.state} />
+          {call.holdSince !== null && (
+            <span className="call-hold-now" data-testid="call-hold-now">
+              for <span className="timer">{formatDuration(now - call.holdSince)}</span>
+            </span>
+          )}
+          {call.endReason && <span className="call-end-reason">{END_REASON_LABELS[call.endReason]}</span>}
+        </div>
+        <div className="call-header-timer" data-testid="call-main-timer" data-severity={severity}>
+          <span className="stat-label">{queued ? 'Waiting' : live ? 'Talk time' : 'Talked'}</span>
+          <span className="timer call-big-timer">{formatDuration(queued ? waitMs : talkMs)}</span>
+        </div>
+      </header>
+
+      {liveError && (
+        <p className="banner banner-warn" role="status" data-testid="call-live-error">
+          Live updates are not available: {liveError}
+        </p>
+      )}
+
+      <div className="call-layout">
+        <section className="panel monitor-panel" aria-labelledby="monitor-title" data-testid="monitor-panel">
+          <h2 id="monitor-title" className="panel-title">
+            Live monitor
+          </h2>
+          <div className="monitor-placeholder">
+            <p className="monitor-placeholder-title">Agent's screen and live audio</p>
+            <p>
+              This is where the agent's screen, the call's audio and the listen, whisper and barge controls will appear.
+              They are not connected in this version of Earshot.
+            </p>
+          </div>
+        </section>
+
+        <section className="panel details-panel" aria-labelledby="details-title">
+          <h2 id="details-title" className="panel-title">
+            Details
+          </h2>
+          <dl className="details" data-testid="call-details">
+            <Detail label="Caller">{call.callerNumber}</Detail>
+            <Detail label="Line">{call.line}</Detail>
+            <Detail label="Topic">{TOPIC_LABELS[call.topic]}</Detail>
+            <Detail label="Agent">{call.agentName ?? '—'}</Detail>
+            <Detail label="Offered">{formatDateTime(call.offeredAt, now)}</Detail>
+            <Detail label="Answered">{call.answeredAt === null ? '—' : formatDateTime(call.answeredAt, now)}</Detail>
+            <Detail label="Ended">{call.endedAt === null ? '—' : formatDateTime(call.endedAt, now)}</Detail>
+            <Detail label="Queue wait" timer testId="detail-queue-wait">
+              {formatDuration(waitMs)}
+            </Detail>
+            <Detail label="Talk time" timer testId="detail-talk-time">
+              {call.answeredAt === null ? '—' : formatDuration(talkMs)}
+            </Detail>
+            <Detail label="Hold time" timer testId="detail-hold-time">
+              {formatDuration(holdMs)}
+              {call.state === 'hold' && <span className="detail-note hold-note"> on hold now</span>}
+            </Detail>
+            <Detail label="Holds">{call.holdCount}</Detail>
+            <Detail label="Transfers">{call.transferCount}</Detail>
+            <Detail label="End reason">{call.endReason ? END_REASON_LABELS[call.endReason] : '—'}</Detail>
+          </dl>
+        </section>
+
+        <section className="panel history-panel" aria-labelledby="history-title">
+          <h2 id="history-title" className="panel-title">
+            History
+          </h2>
+          {events.length === 0 ? (
+            <p className="muted">No events yet.</p>
+          ) : (
+            <ol className="history" data-testid="call-history" aria-live="polite">
+              {events.map((event) => (
+                <li key={event.eventId} className="history-item" data-testid="call-event" data-event-type={event.type}>
+                  <time className="timer history-time" dateTime={new Date(event.at).toISOString()}>
+                    {formatDateTime(event.at, now)}
+                  </time>
+                  <span className="timer history-offset">+{formatDuration(event.at - call.offeredAt)}</span>
+                  <span className="history-text">{describeEvent(event)}</span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function Detail({
+  label,
+  timer = false,
+  testId,
+  children,
+}: {
+  label: string;
+  timer?: boolean;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="detail">
+      <dt>{label}</dt>
+      <dd className={timer ? 'timer' : undefined} data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import {
+  type Call,
+  holdTimeMs,
+  queueWaitMs,
+  type Severity,
+  TOPIC_LABELS,
+  talkTimeMs,
+  type WallboardSettings,
+} from '@earshot/shared';
+import { memo } from 'react';
+import { Link } from 'react-router-dom';
+import { useServerNow } from '../lib/serverClock.js';
+import { formatClock, formatDuration } from '../lib/time.js';
+import { HoldIcon, STATE_LABELS, StateBadge, TransferIcon } from '../ui/icons.js';
+import { tileSeverity } from './severity.js';
+
+const SEVERITY_WORDS: Record<Severity, string> = { normal: '', amber: 'long', red: 'very long' };
+
+interface CallTileProps {
+  call: Call;
+  settings: WallboardSettings;
+}
+
+/** One live call on the wallboard. Its timers tick from the shared clock; the tile is a link to the call. */
+export const CallTile = memo(function CallTile({ call, settings }: CallTileProps) {
+  const now = useServerNow();
+  const severity = tileSeverity(call, now, settings);
+  const queued = call.state === 'queued';
+  const onHold = call.state === 'hold';
+  const who = call.agentName ?? (queued ? 'In queue' : 'Unknown agent');
+  const waitMs = queueWaitMs(call, now);
+  const severityWord = SEVERITY_WORDS[severity];
+  const label = [
+    who,
+    STATE_LABELS[call.state],
+    severityWord && `${severityWord} ${queued ? 'wait' : 'call'}`,
+    `line ${call.line}`,
+    TOPIC_LABELS[call.topic],
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: the grid's rows sit between list and item, which <li> does not allow.
+    <div className="tile-cell" role="listitem">
+      <Link
+        to={`/calls/${encodeURIComponent(call.id)}`}
+        className={`tile severity-${severity}${onHold ? ' on-hold' : ''}${queued ? ' queued' : ''}`}
+        aria-label={label}
+        data-testid="call-tile"
+        data-call-id={call.id}
+        data-state={call.state}
+        data-severity={severity}
+      >
+        <div className={`tile-agent${queued ? ' tile-agent-queued' : ''}`}>{who}</div>
+        <div className="tile-meta">
+          <span className="tile-line">{call.line}</span>
+          <span className="tile-sep" aria-hidden="true">
+            ·
+          </span>
+          <span className="tile-topic">{TOPIC_LABELS[call.topic]}</span>
+        </div>
+        <div className="tile-main">
+          <span className="tile-timer-caption">{queued ? 'wait' : 'talk'}</span>
+          <span className="tile-timer timer" data-testid={queued ? 'queue-wait' : 'talk-time'}>
+            {formatDuration(queued ? waitMs : talkTimeMs(call, now))}
+          </span>
+          <StateBadge state={call.state} />
+        </div>
+        <div className="tile-foot">
+          {queued ? (
+            <span className="tile-fact">
+              since <span className="timer">{formatClock(call.offeredAt)}</span>
+            </span>
+          ) : (
+            <span className="tile-fact">
+              wait <span className="timer">{formatDuration(waitMs)}</span>
+            </span>
+          )}
+          {(onHold || call.holdMs > 0) && (
+            <span className={`tile-fact tile-hold${onHold ? ' tile-hold-live' : ''}`} data-testid="hold-time">
+              <HoldIcon className="tile-fact-icon" />
+              <span className="timer">{formatDuration(holdTimeMs(call, now))}</span>
+              {call.holdCount > 1 && <span className="tile-hold-count">×{call.holdCount}</span>}
+            </span>
+          )}
+          {call.transferCount > 0 && (
+            <span className="tile-fact" title={`Transferred ${call.transferCount}×`}>
+              <TransferIcon className="tile-fact-icon" />
+              {call.transferCount}
+            </span>
+          )}
+        </div>
+      </Link>
+    </div>
+  );
+});
