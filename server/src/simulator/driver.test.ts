@@ -203,6 +203,8 @@ describe('simulator driver', () => {
     const offeredBefore = simulator.stats().offered;
     await waitFor(() => simulator.stats().rejected > 0, 15_000, 'a refusal for a closed call');
     await waitFor(() => simulator.stats().offered > offeredBefore + 20, 15_000, 'new calls after the restart');
+    // Stop first: it waits for the batch in flight, so a refusal the endpoint logged has reached the stats too.
+    await simulator.stop();
 
     const stats = simulator.stats();
     expect(lines.some((line) => line.startsWith('reconnected'))).toBe(true);
