@@ -38,7 +38,8 @@ export const CallerNumberSchema = z
   .trim()
   .min(3, 'caller number is too short')
   .max(32, 'caller number is too long')
-  .regex(/^\+?[0-9][0-9 ()-]*$/, 'caller number may hold digits, spaces, dashes, parentheses and a leading +');
+  .regex(/^\+?[0-9(][0-9 ()-]*$/, 'caller number may hold digits, spaces, dashes, parentheses and a leading +')
+  .refine((n) => /[0-9]{3}/.test(n.replace(/[^0-9]/g, '')), 'caller number needs at least three digits');
 
 /** Ids chosen by the telephony platform: short, printable, no path characters. */
 export const ExternalIdSchema = z
