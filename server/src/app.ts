@@ -3,34 +3,50 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  can,
   closeCall,
+  DEFAULT_RETENTION_DAYS,
   INGEST_NAMESPACE,
-  SERVICE_LEVEL_TARGET_PCT,
-  SERVICE_LEVEL_THRESHOLD_MS,
   startOfDay,
   WALLBOARD_FLUSH_INTERVAL_MS,
   type WallboardSettings,
 } from '@earshot/shared';
-import express, { type Express } from 'express';
+import express, { type Express, Router } from 'express';
 import { Server } from 'socket.io';
+import { type AuditLog, createAuditLog } from './audit/auditLog.js';
+import { createAuditRouter } from './audit/routes.js';
+import { type Auth, type AuthOptions, createAuth } from './auth/index.js';
 import { CallRepository } from './calls/callRepository.js';
 import { LiveCallRegistry } from './calls/liveCallRegistry.js';
+import { maskCall, maskCallEventRecord, maskWallboardDelta } from './calls/privacy.js';
+import { callRecordsRetentionTarget } from './calls/retention.js';
 import { createCallsRouter } from './calls/routes.js';
-import { callRoom, registerCallWatchHandlers } from './calls/socket.js';
+import { registerCallWatchHandlers } from './calls/socket.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createHealthRouter } from './health/routes.js';
+import {
+  callRoom,
+  reassignRooms,
+  SETTINGS_ROOM,
+  WALLBOARD_MASKED_ROOM,
+  WALLBOARD_ROOM,
+} from './http/dashboardRooms.js';
 import { apiNotFound, errorHandler, notFound } from './http/errors.js';
 import { mountBuiltDashboard } from './http/frontend.js';
+import { isSameOriginRequest, limitRequestBodies, refuseNulCharacters, securityHeaders } from './http/security.js';
 import type { DashboardServer } from './http/sockets.js';
-import { IngestKeyChecker } from './ingest/ingestKey.js';
+import { createIngestKeyVerifier, IngestKeyChecker } from './ingest/ingestKey.js';
 import { IngestService } from './ingest/ingestService.js';
-import { createIngestRouter } from './ingest/routes.js';
-import { type IngestNamespace, setUpIngestNamespace } from './ingest/socket.js';
+import { createIngestRouter, INGEST_BODY_LIMIT_BYTES } from './ingest/routes.js';
+import { disconnectIngestKey, type IngestNamespace, setUpIngestNamespace } from './ingest/socket.js';
 import { createConsoleLogger, type Logger } from './logger.js';
+import { RetentionService } from './retention/retentionService.js';
+import { createSettingsRouter } from './settings/routes.js';
+import { SettingsService } from './settings/settingsService.js';
 import type { Store } from './store/openStore.js';
 import { WallboardBroadcaster } from './wallboard/broadcaster.js';
-import { createSettingsRouter, registerWallboardHandlers, WALLBOARD_ROOM } from './wallboard/socket.js';
+import { registerWallboardHandlers } from './wallboard/socket.js';
 import { WallboardStatsTracker } from './wallboard/statsTracker.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,8 +54,9 @@ export const CLIENT_DIST_DIR = path.join(REPO_ROOT, 'client', 'dist');
 
 /** Socket.IO drops a connection whose message exceeds this; a full ingest batch is about 150 kB. */
 const SOCKET_MAX_MESSAGE_BYTES = 1_000_000;
-/** No /api route other than ingest takes a body today; this caps what anyone can make us parse. */
-const API_BODY_LIMIT_BYTES = 64 * 1024;
+/** The largest body any route other than ingest takes (users, settings, sign-in are a few hundred bytes). */
+export const API_BODY_LIMIT_BYTES = 64 * 1024;
+const INGEST_EVENTS_PATH = '/api/ingest/events';
 /** How long close() lets open HTTP connections finish before cutting them. */
 const SHUTDOWN_GRACE_MS = 2_000;
 
@@ -49,11 +66,17 @@ export type Frontend = { kind: 'static'; distDir: string } | { kind: 'vite' } | 
 export interface AppDeps {
   /** An open, migrated store (openStore). The app does not close it: whoever opened it does. */
   store: Store;
-  config: Pick<Config, 'ingestKeys' | 'longCallAmberMs' | 'longCallRedMs'>;
+  /** INGEST_KEYS and the starting settings; RETENTION_DAYS (default 90) and TRUST_PROXY (default off) optional. */
+  config: Pick<Config, 'ingestKeys' | 'longCallAmberMs' | 'longCallRedMs'> &
+    Partial<Pick<Config, 'retentionDays' | 'trustProxy'>>;
   clock?: Clock;
   logger?: Logger;
   frontend?: Frontend;
   flushIntervalMs?: number;
+  /** Session lifetimes, sign-in limits, Secure cookies (tests raise the per-address limit). */
+  auth?: Pick<AuthOptions<never>, 'secureCookies' | 'sessionIdleTimeoutMs' | 'sessionAbsoluteTimeoutMs' | 'rateLimits'>;
+  /** How often the retention job runs after the one at start-up; default hourly. */
+  retentionIntervalMs?: number;
 }
 
 export interface EarshotApp {
@@ -64,7 +87,15 @@ export interface EarshotApp {
   repository: CallRepository;
   ingest: IngestService;
   broadcaster: WallboardBroadcaster;
-  settings: WallboardSettings;
+  /** The wallboard's settings in force now (what the snapshot carries). */
+  readonly settings: WallboardSettings;
+  /** All settings, stored changes and their announcement. */
+  settingsService: SettingsService;
+  auth: Auth;
+  audit: AuditLog;
+  retention: RetentionService;
+  /** Every /api route, mounted at `/api` (the permission-matrix test walks its stack). */
+  apiRouter: Router;
   /** Closes calls a previous run left live, loads today's counts, and listens. */
   start(port: number, host?: string): Promise<{ port: number; url: string; closedCalls: number }>;
   /** Stops taking events, finishes those in flight, sends the last delta, closes sockets and the server. */
@@ -77,62 +108,123 @@ export function createApp(deps: AppDeps): EarshotApp {
   const logger = deps.logger ?? createConsoleLogger();
   const frontend = deps.frontend ?? { kind: 'static', distDir: CLIENT_DIST_DIR };
   const startedAt = Date.now();
-  const settings: WallboardSettings = {
-    longCallAmberMs: config.longCallAmberMs,
-    longCallRedMs: config.longCallRedMs,
-    serviceLevelThresholdMs: SERVICE_LEVEL_THRESHOLD_MS,
-    serviceLevelTargetPct: SERVICE_LEVEL_TARGET_PCT,
-  };
+  const now = () => clock.now();
 
+  const audit = createAuditLog({ db: store.db, now });
+  const auth = createAuth({ db: store.db, audit, clock, ...deps.auth });
+  const settingsService = new SettingsService({
+    db: store.db,
+    defaults: {
+      longCallAmberMs: config.longCallAmberMs,
+      longCallRedMs: config.longCallRedMs,
+      retentionDays: config.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    },
+    now,
+    logger,
+  });
   const repository = new CallRepository(store.db);
   const registry = new LiveCallRegistry();
   const ingest = new IngestService({ registry, repository, clock, logger });
-  const checker = new IngestKeyChecker(config.ingestKeys);
+  const verifyIngestKey = createIngestKeyVerifier(new IngestKeyChecker(config.ingestKeys), auth.verifyIngestKey);
+  const retention = new RetentionService({
+    audit,
+    clock,
+    logger,
+    retentionDays: () => settingsService.current().retentionDays,
+    ...(deps.retentionIntervalMs ? { intervalMs: deps.retentionIntervalMs } : {}),
+  });
+  retention.register(callRecordsRetentionTarget(repository));
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ?? false);
   const httpServer = http.createServer(app);
   const io: DashboardServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
     // Leave other upgrade requests alone (Vite's hot-reload socket shares this server in development).
     destroyUpgrade: false,
+    // A browser page of another origin may not open a socket here, even one on the same site whose
+    // SameSite=Lax cookie the browser would send (cross-site WebSocket hijacking).
+    allowRequest: (req, callback) => callback(null, isSameOriginRequest(req, config.trustProxy ?? false)),
   });
 
-  const stats = new WallboardStatsTracker(settings.serviceLevelThresholdMs);
+  const stats = new WallboardStatsTracker(settingsService.current().serviceLevelThresholdMs);
   const broadcaster = new WallboardBroadcaster({
     registry,
     stats,
     clock,
-    settings,
-    emit: (delta) => io.to(WALLBOARD_ROOM).emit('wallboard:delta', delta),
+    settings: () => settingsService.wallboard(),
+    // One delta per flush, masked once for every socket that may not see caller numbers.
+    emit: (delta) => {
+      io.to(WALLBOARD_ROOM).emit('wallboard:delta', delta);
+      io.to(WALLBOARD_MASKED_ROOM).emit('wallboard:delta', maskWallboardDelta(delta));
+    },
     intervalMs: deps.flushIntervalMs ?? WALLBOARD_FLUSH_INTERVAL_MS,
   });
   // Watchers of one call hear about each change at once; the registry only reports changes already stored.
   registry.onChange(({ call, record }) => {
-    io.to(callRoom(call.id)).emit('call:updated', call);
-    io.to(callRoom(call.id)).emit('call:event', record);
+    io.to(callRoom(call.id, false)).emit('call:updated', call);
+    io.to(callRoom(call.id, false)).emit('call:event', record);
+    const masked = io.to(callRoom(call.id, true));
+    masked.emit('call:updated', maskCall(call));
+    masked.emit('call:event', maskCallEventRecord(record));
+  });
+  settingsService.onChange((settings) => {
+    io.to(SETTINGS_ROOM).emit('settings:updated', settings);
   });
 
   io.use((socket, next) => {
     socket.data.connectedAt = Date.now();
     next();
   });
+  // Every dashboard socket belongs to a signed-in user; without a live session cookie it is refused here.
+  io.use(auth.socketAuthenticate);
+  const dashboards = io.of('/');
+  const detachSocketGuard = auth.attachSocketNamespaces([dashboards]);
+  // A changed role moves the user's sockets to the rooms it allows (after the guard updated socket.data).
+  auth.onUserChanged((user) => {
+    if (user.disabled) return;
+    for (const socket of dashboards.sockets.values()) {
+      if (socket.data.user?.id === user.id) reassignRooms(socket, user.role);
+    }
+  });
   io.on('connection', (socket) => {
-    registerWallboardHandlers(socket, broadcaster);
-    registerCallWatchHandlers(socket, { registry, repository, logger });
+    const user = socket.data.user;
+    if (user && can(user.role, 'wallboard:view')) void socket.join(SETTINGS_ROOM);
+    registerWallboardHandlers(socket, { broadcaster, clock });
+    registerCallWatchHandlers(socket, { registry, repository, logger, clock });
   });
   // The ingest namespace speaks its own event map (shared/src/events.ts); socket.io types `of()` by the
   // server's map, hence the cast.
   const ingestNamespace = io.of(INGEST_NAMESPACE) as unknown as IngestNamespace;
-  setUpIngestNamespace(ingestNamespace, { checker, service: ingest, logger });
+  setUpIngestNamespace(ingestNamespace, { verify: verifyIngestKey, service: ingest, logger });
+  auth.onIngestKeyRevoked((keyId) => {
+    const closed = disconnectIngestKey(ingestNamespace, keyId);
+    if (closed > 0) logger.info(`closed ${closed} ingest connection(s) of the revoked key ${keyId}`);
+  });
 
   let ready = false;
+  app.use(securityHeaders(frontend.kind === 'vite' ? 'development' : 'production'));
+  // Refused before any reading: a declared length over the route's limit (body parsers also count bytes).
+  app.use(
+    limitRequestBodies((req) => (req.path === INGEST_EVENTS_PATH ? INGEST_BODY_LIMIT_BYTES : API_BODY_LIMIT_BYTES)),
+  );
   app.use(createHealthRouter({ store, isReady: () => ready, liveCalls: () => registry.size, startedAt, logger }));
-  app.use('/api', createIngestRouter({ checker, service: ingest }));
-  app.use('/api', express.json({ limit: API_BODY_LIMIT_BYTES }));
-  app.use('/api', createCallsRouter(repository), createSettingsRouter(settings));
-  app.use('/api', apiNotFound);
+
+  const apiRouter = Router();
+  // Ingest clients authenticate with a key, not a session, and take larger bodies: before the rest.
+  apiRouter.use(createIngestRouter({ verify: verifyIngestKey, service: ingest }));
+  apiRouter.use(express.json({ limit: API_BODY_LIMIT_BYTES }), refuseNulCharacters);
+  apiRouter.use(auth.authenticate, auth.csrfProtection);
+  apiRouter.use(
+    auth.router,
+    createAuditRouter({ audit }),
+    createCallsRouter(repository),
+    createSettingsRouter({ settings: settingsService, audit }),
+  );
+  apiRouter.use(apiNotFound);
+  app.use('/api', apiRouter);
   if (frontend.kind === 'static') mountBuiltDashboard(app, frontend.distDir);
   let closeVite: (() => Promise<void>) | undefined;
   // Vite mounts at start(); until then, and for what neither it nor the dashboard answers, a JSON 404.
@@ -151,7 +243,14 @@ export function createApp(deps: AppDeps): EarshotApp {
     repository,
     ingest,
     broadcaster,
-    settings,
+    get settings() {
+      return settingsService.wallboard();
+    },
+    settingsService,
+    auth,
+    audit,
+    retention,
+    apiRouter,
 
     async start(port, host) {
       const closed = await repository.closeDanglingCalls(clock.now(), (call) =>
@@ -161,6 +260,7 @@ export function createApp(deps: AppDeps): EarshotApp {
         logger.warn(`closed ${closed.length} call(s) left live by the previous run (end reason server_restart)`);
       }
       stats.loadEnded(await repository.listEndedOfferedSince(startOfDay(clock.now())));
+      await settingsService.load();
       if (frontend.kind === 'vite') {
         const vite = await createVite(httpServer);
         viteMiddleware = vite.middlewares;
@@ -173,6 +273,8 @@ export function createApp(deps: AppDeps): EarshotApp {
         throw error;
       }
       broadcaster.start();
+      // Runs at once (in the background) and then hourly.
+      retention.start();
       ready = true;
       const actualPort = (httpServer.address() as AddressInfo).port;
       return { port: actualPort, url: `http://${host ?? 'localhost'}:${actualPort}`, closedCalls: closed.length };
@@ -183,6 +285,8 @@ export function createApp(deps: AppDeps): EarshotApp {
         ready = false;
         await ingest.stop();
         broadcaster.stop();
+        await retention.stop();
+        detachSocketGuard();
         await closeVite?.();
         const closed = new Promise<void>((resolve) => {
           void io.close(() => resolve());

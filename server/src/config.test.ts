@@ -66,4 +66,32 @@ describe('loadConfig', () => {
       /LONG_CALL_AMBER_MS must be smaller than LONG_CALL_RED_MS/,
     );
   });
+
+  it('defaults to demo mode with the simulator on, a 90-day retention and no trusted proxy', () => {
+    expect(loadConfig({}, '/')).toMatchObject({
+      mode: 'demo',
+      retentionDays: 90,
+      trustProxy: false,
+      simulator: { enabled: true },
+    });
+  });
+
+  it('turns the simulator off by default in production mode, unless asked for', () => {
+    expect(loadConfig({ EARSHOT_MODE: 'production' }, '/')).toMatchObject({
+      mode: 'production',
+      simulator: { enabled: false },
+    });
+    expect(loadConfig({ EARSHOT_MODE: 'production', SIMULATOR: 'on' }, '/').simulator.enabled).toBe(true);
+  });
+
+  it('reads RETENTION_DAYS and TRUST_PROXY, and names them when wrong', () => {
+    expect(loadConfig({ RETENTION_DAYS: '30', TRUST_PROXY: '1' }, '/')).toMatchObject({
+      retentionDays: 30,
+      trustProxy: 1,
+    });
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, '/').trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ EARSHOT_MODE: 'staging' })).toThrow(/EARSHOT_MODE: expected demo or production/);
+  });
 });

@@ -1,14 +1,22 @@
 import { pathToFileURL } from 'node:url';
 import { CLIENT_DIST_DIR, createApp, type Frontend } from './app.js';
+import { ADMIN_PASSWORD_ENV, ADMIN_USERNAME_ENV, BootstrapError } from './auth/bootstrap.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createConsoleLogger } from './logger.js';
 import { type RunningSimulator, startSimulator } from './simulator/index.js';
+import { createAgentPool } from './simulator/people.js';
 import { openStore, redactPassword, storeLocationFromConfig } from './store/openStore.js';
 
+const NO_ADMIN_MESSAGE = `Earshot is in production mode (EARSHOT_MODE=production) and no admin account exists.
+Create the first one, then start again:
+  - set ${ADMIN_USERNAME_ENV} and ${ADMIN_PASSWORD_ENV} (at least 12 characters) for this start, or
+  - run: node --import tsx server/src/auth/cli.ts create-admin --username <name>   (reads the password from stdin)
+For a quick look with demo accounts instead, start with EARSHOT_MODE=demo (the default).`;
+
 /**
- * Runs one Earshot server: configuration, store (migrated), HTTP + Socket.IO, and the built-in simulator
- * unless SIMULATOR=off. Stops cleanly on SIGINT/SIGTERM. `npm start` serves the built dashboard; dev.ts
- * runs the same with Vite's hot reload.
+ * Runs one Earshot server: configuration, store (migrated), accounts (demo accounts, or the first admin in
+ * production), HTTP + Socket.IO, and the built-in simulator when enabled. Stops cleanly on SIGINT/SIGTERM.
+ * `npm start` serves the built dashboard; dev.ts runs the same with Vite's hot reload.
  */
 export async function runServer(frontend: Frontend): Promise<void> {
   const logger = createConsoleLogger();
@@ -29,13 +37,41 @@ export async function runServer(frontend: Frontend): Promise<void> {
   logger.info(`store: ${location.kind} at ${where}`);
 
   const earshot = createApp({ store, config, logger, frontend });
+  logger.info(`mode: ${config.mode}`);
+  try {
+    await earshot.auth.ensureBootstrapUsers({
+      mode: config.mode,
+      logger,
+      // The demo agent account stands for the simulator's first agent, so it has calls of its own.
+      demoAgent: createAgentPool(Math.max(1, config.simulator.agents))[0],
+    });
+  } catch (error) {
+    if (error instanceof BootstrapError) {
+      console.error(error.message);
+      await store.close();
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (config.mode === 'production' && (await earshot.auth.users.countEnabledAdmins()) === 0) {
+    console.error(NO_ADMIN_MESSAGE);
+    await store.close();
+    process.exit(1);
+  }
+
   const { url, port } = await earshot.start(config.port);
   logger.info(`Earshot is listening on ${url}`);
-  logger.info(
-    config.ingestKeyGenerated
-      ? `ingest key (generated for this run; set INGEST_KEYS to keep one): ${config.ingestKeys[0]}`
-      : `ingest keys: ${config.ingestKeys.length} configured in INGEST_KEYS`,
-  );
+  if (config.mode === 'demo') {
+    logger.info(`sign in at ${url} with one of the demo accounts printed above (new passwords at every start)`);
+  }
+  if (!config.ingestKeyGenerated) {
+    logger.info(`ingest keys: ${config.ingestKeys.length} configured in INGEST_KEYS, plus those admins create`);
+  } else if (config.mode === 'demo') {
+    logger.info(`ingest key (generated for this run; set INGEST_KEYS to keep one): ${config.ingestKeys[0]}`);
+  } else {
+    // Not printed in production: logs travel further than secrets should. Adapters use admin-made keys.
+    logger.info('ingest keys: those an admin creates (INGEST_KEYS is not set)');
+  }
 
   let simulator: RunningSimulator | undefined;
   if (config.simulator.enabled) {

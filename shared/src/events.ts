@@ -1,6 +1,8 @@
 import type { Ack } from './ack.js';
+import type { AuthSocketData, Permission } from './auth.js';
 import type { Call } from './calls.js';
 import type { IngestBatchItem, IngestEvent, IngestResult } from './ingest.js';
+import type { AppSettings } from './settings.js';
 import type { CallDetail, CallEventRecord, WallboardDelta, WallboardSnapshot, WatchCallPayload } from './wallboard.js';
 
 /**
@@ -14,6 +16,8 @@ export interface ServerToClientEvents {
   'call:updated': (call: Call) => void;
   /** To watchers of one call: an entry was added to its history. */
   'call:event': (event: CallEventRecord) => void;
+  /** To every signed-in dashboard that may view the wallboard: an admin changed the settings (live). */
+  'settings:updated': (settings: AppSettings) => void;
 }
 
 export interface ClientToServerEvents {
@@ -27,10 +31,23 @@ export interface ClientToServerEvents {
 
 export type InterServerEvents = Record<string, never>;
 
-export interface SocketData {
-  /** Filled in by later issues (signed-in user). */
+/** What the server keeps on a dashboard socket: the signed-in user (AuthSocketData) and when it connected. */
+export interface SocketData extends AuthSocketData {
   connectedAt: number;
 }
+
+/**
+ * The permission each dashboard command needs, checked by the server before the handler runs (null: any
+ * signed-in socket). Typed over every client-to-server event, so a new event without a row does not compile;
+ * the permission-matrix integration test drives every row for every role.
+ */
+export const DASHBOARD_COMMAND_PERMISSIONS = {
+  'wallboard:join': 'wallboard:view',
+  'wallboard:leave': null,
+  'call:watch': 'calls:view',
+  'call:unwatch': null,
+} as const satisfies Record<keyof ClientToServerEvents, Permission | null>;
+export type DashboardCommand = keyof typeof DASHBOARD_COMMAND_PERMISSIONS;
 
 /** Event maps for the ingest namespace (`INGEST_NAMESPACE`), used by telephony adapters and the simulator. */
 export interface IngestClientToServerEvents {

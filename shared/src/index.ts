@@ -1,3 +1,6 @@
+// First: configures zod for the browser's Content-Security-Policy before any schema parses.
+import './zodConfig.js';
+
 export * from './ack.js';
 export * from './api.js';
 export * from './audit.js';
@@ -7,4 +10,5 @@ export * from './calls.js';
 export * from './events.js';
 export * from './ingest.js';
 export * from './rules.js';
+export * from './settings.js';
 export * from './wallboard.js';

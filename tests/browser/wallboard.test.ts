@@ -5,6 +5,7 @@ import { postEvents } from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium, saveScreenshot } from './chromium.js';
+import { signInAs } from './signIn.js';
 
 // Short thresholds stand in for 8 and 15 minutes, so a tile turns amber and red within seconds.
 const AMBER_MS = 3_000;
@@ -39,7 +40,9 @@ describe('live wallboard in Chromium', () => {
   });
 
   it('shows tiles from the simulator and the supervisor numbers', async () => {
-    await page.goto(server.url);
+    // The dashboard asks who you are first; the controller lands on the wallboard.
+    await signInAs(page, server, 'controller');
+    expect(new URL(page.url()).pathname).toBe('/wallboard');
     await page.getByTestId('call-tile').first().waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('call-tile').count()).toBeGreaterThan(3);
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected');

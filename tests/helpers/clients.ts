@@ -5,12 +5,16 @@ import type {
   IngestClientToServerEvents,
   IngestEvent,
   IngestServerToClientEvents,
+  Role,
   ServerToClientEvents,
+  SessionInfo,
+  User,
   WallboardDelta,
   WallboardSnapshot,
 } from '@earshot/shared';
 import { INGEST_NAMESPACE } from '@earshot/shared';
 import { io, type Socket } from 'socket.io-client';
+import { credentialsFor, type TestCredentials } from './testServer.js';
 
 export type DashboardClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type IngestClient = Socket<IngestServerToClientEvents, IngestClientToServerEvents>;
@@ -31,10 +35,54 @@ function waitForConnect(socket: Socket): Promise<void> {
   });
 }
 
-/** A dashboard connection to "/" (WebSocket only, no reconnection: tests reconnect on purpose). */
-export async function connectDashboard(url: string): Promise<DashboardClient> {
-  const socket: DashboardClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-  await waitForConnect(socket);
+/** A signed-in user as a test holds it: the cookie to send, the CSRF token for writes, and who it is. */
+export interface TestSession {
+  /** `earshot_session=<token>`, ready for a `Cookie` header. */
+  cookie: string;
+  csrfToken: string;
+  user: User;
+  info: SessionInfo;
+}
+
+/**
+ * Signs in through `POST /api/auth/sign-in` as one of the demo accounts of the test server at `url`
+ * (startTestServer made them) or with explicit credentials; throws with the server's answer on failure.
+ */
+export async function signIn(url: string, who: Role | TestCredentials): Promise<TestSession> {
+  const credentials = typeof who === 'string' ? credentialsFor(url, who) : who;
+  const response = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: credentials.username, password: credentials.password }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`sign-in as ${credentials.username} failed: ${response.status} ${await response.text()}`);
+  }
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('earshot_session='));
+  if (!setCookie) throw new Error('sign-in answered 200 without a session cookie');
+  const info = (await response.json()) as SessionInfo;
+  return { cookie: setCookie.split(';')[0] ?? '', csrfToken: info.csrfToken, user: info.user, info };
+}
+
+/**
+ * A dashboard connection to "/" (WebSocket only, no reconnection: tests reconnect on purpose), sending
+ * the session's cookie. Without a session it signs in as the demo controller first; `null` connects
+ * anonymously (which the server refuses: the promise rejects with the connect_error).
+ */
+export async function connectDashboard(url: string, session?: TestSession | null): Promise<DashboardClient> {
+  const signedIn = session === undefined ? await signIn(url, 'controller') : session;
+  const socket: DashboardClient = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(signedIn ? { extraHeaders: { cookie: signedIn.cookie } } : {}),
+  });
+  try {
+    await waitForConnect(socket);
+  } catch (error) {
+    socket.disconnect();
+    throw error;
+  }
   return socket;
 }
 
@@ -75,9 +123,41 @@ export async function postEvents(
   return { status: response.status, body: await response.json() };
 }
 
-export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url);
+/** GETs JSON, as the session's user when one is given (anonymously otherwise). */
+export async function getJson<T = unknown>(url: string, session?: TestSession): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, session ? { headers: { cookie: session.cookie } } : {});
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/**
+ * Any API request as the session's user: JSON body, cookie and CSRF token (unless `csrf: false`). The body
+ * is parsed as JSON when the answer says it is JSON, else returned as text.
+ */
+export async function apiRequest<T = unknown>(
+  url: string,
+  options: {
+    method?: string;
+    session?: TestSession | null;
+    body?: unknown;
+    rawBody?: string;
+    csrf?: boolean;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+  if (options.session) {
+    headers.cookie = options.session.cookie;
+    if (options.csrf !== false) headers['x-csrf-token'] = options.session.csrfToken;
+  }
+  const response = await fetch(url, {
+    method: options.method ?? 'GET',
+    headers: { ...headers, ...options.headers },
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  const body = response.headers.get('content-type')?.includes('json') && text.length > 0 ? JSON.parse(text) : text;
+  return { status: response.status, body: body as T, headers: response.headers };
 }
 
 /**

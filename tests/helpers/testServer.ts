@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LONG_CALL_AMBER_MS, LONG_CALL_RED_MS } from '@earshot/shared';
+import { LONG_CALL_AMBER_MS, LONG_CALL_RED_MS, ROLES, type Role } from '@earshot/shared';
 import pg from 'pg';
-import { createApp, type EarshotApp, type Frontend } from '../../server/src/app.js';
+import { type AppDeps, createApp, type EarshotApp, type Frontend } from '../../server/src/app.js';
 import type { Clock } from '../../server/src/clock.js';
 import { createMemoryLogger, type Logger } from '../../server/src/logger.js';
 import { openStore, type Store, type StoreLocation } from '../../server/src/store/openStore.js';
@@ -78,6 +78,31 @@ export interface TestServerOptions {
   longCallRedMs?: number;
   /** Default: a logger that keeps lines in memory (printed nowhere). */
   logger?: Logger;
+  /** Starting retention period (RETENTION_DAYS); default 90. */
+  retentionDays?: number;
+  /** How often retention runs after the start-up run; default hourly. */
+  retentionIntervalMs?: number;
+  /**
+   * Sign-in limits. Default: the per-account limit as in production, the per-address limit raised to
+   * 10 000, because every test signs in from 127.0.0.1.
+   */
+  rateLimits?: NonNullable<AppDeps['auth']>['rateLimits'];
+}
+
+/** A demo account's name and password, as the server printed them at start. */
+export interface TestCredentials {
+  username: string;
+  password: string;
+}
+
+/** Demo credentials of every running test server, by its URL, so `signIn(url, role)` needs only the URL. */
+const credentialsByUrl = new Map<string, Record<Role, TestCredentials>>();
+
+/** The demo account of `role` on the test server at `url`. */
+export function credentialsFor(url: string, role: Role): TestCredentials {
+  const users = credentialsByUrl.get(url.replace(/\/+$/, ''));
+  if (!users) throw new Error(`no test server started by startTestServer runs at ${url}`);
+  return users[role];
 }
 
 export interface TestServer {
@@ -88,20 +113,23 @@ export interface TestServer {
   app: EarshotApp;
   store: Store;
   storeLocation: TestStoreLocation;
+  /** The demo accounts (bootstrap in demo mode), one per role: `server.users.controller.password`. */
+  users: Record<Role, TestCredentials>;
   /** Stops the server and closes the store; removes the store too when this server created it. */
   close(): Promise<void>;
 }
 
 /**
- * Starts a real Earshot server on a free port, as main.ts does (store opened and migrated, calls left live
- * by a previous server on the same store closed), without the simulator. For integration and browser
- * tests and the benchmark.
+ * Starts a real Earshot server on a free port, as main.ts does in demo mode (store opened and migrated,
+ * demo accounts made with fresh passwords, calls left live by a previous server on the same store closed),
+ * without the simulator. For integration and browser tests and the benchmark.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const ownsLocation = typeof options.store !== 'object';
   const storeLocation =
     typeof options.store === 'object' ? options.store : await createTestStoreLocation(options.store ?? 'sqlite');
   const ingestKey = options.ingestKey ?? `test-key-${randomBytes(8).toString('hex')}`;
+  const logger = options.logger ?? createMemoryLogger();
   let store: Store | undefined;
   try {
     store = await openStore(storeLocation.location);
@@ -111,24 +139,39 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         ingestKeys: [ingestKey],
         longCallAmberMs: options.longCallAmberMs ?? LONG_CALL_AMBER_MS,
         longCallRedMs: options.longCallRedMs ?? LONG_CALL_RED_MS,
+        ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
       },
-      logger: options.logger ?? createMemoryLogger(),
+      logger,
+      auth: { rateLimits: { maxFailuresPerAddress: 10_000, ...options.rateLimits } },
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.frontend ? { frontend: options.frontend } : {}),
       ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
+      ...(options.retentionIntervalMs ? { retentionIntervalMs: options.retentionIntervalMs } : {}),
     });
+    const { demoCredentials } = await app.auth.ensureBootstrapUsers({ mode: 'demo', logger });
+    const users = Object.fromEntries(
+      ROLES.map((role) => {
+        const found = demoCredentials.find((c) => c.role === role);
+        if (!found) throw new Error(`bootstrap made no demo account for ${role}`);
+        return [role, { username: found.username, password: found.password }];
+      }),
+    ) as Record<Role, TestCredentials>;
     const { port } = await app.start(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${port}`;
+    credentialsByUrl.set(url, users);
     const openedStore = store;
     let closing: Promise<void> | undefined;
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       port,
       ingestKey,
       app,
       store: openedStore,
       storeLocation,
+      users,
       close() {
         closing ??= (async () => {
+          credentialsByUrl.delete(url);
           await app.close();
           await openedStore.close();
           if (ownsLocation) await storeLocation.dispose();

@@ -15,18 +15,14 @@ import {
   type User,
 } from '@earshot/shared';
 import express from 'express';
-import { type Kysely, Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { Server } from 'socket.io';
 import { type Socket as ClientSocket, io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditLog, createAuditLog } from '../../server/src/audit/auditLog.js';
-import { auditMigrations } from '../../server/src/audit/migrations.js';
 import { createAuditRouter } from '../../server/src/audit/routes.js';
-import type { AuditTables } from '../../server/src/audit/tables.js';
 import type { DemoCredential } from '../../server/src/auth/bootstrap.js';
 import { type Auth, createAuth, requirePermission, socketCan } from '../../server/src/auth/index.js';
-import { authMigrations } from '../../server/src/auth/migrations.js';
-import type { AuthTables } from '../../server/src/auth/tables.js';
 import { apiNotFound, errorHandler } from '../../server/src/http/errors.js';
 import { createMemoryLogger } from '../../server/src/logger.js';
 import { openStore, type Store } from '../../server/src/store/openStore.js';
@@ -38,29 +34,13 @@ import {
 } from '../helpers/testServer.js';
 
 const HOUR_MS = 60 * 60_000;
-type AuthDatabase = AuthTables & AuditTables;
 
 /**
- * The auth and audit tables come from the store's own migrations once their migration modules are merged
- * into its list; until then (and harmlessly after) this applies them on a tracking table of their own.
+ * A small server built from the auth and audit pieces only, wired as app.ts wires them, plus one test route
+ * per permission so every guard meets every role. (The real app's routes are in permissions.test.ts.)
  */
-async function ensureAuthSchema(db: Kysely<unknown>): Promise<void> {
-  const tables = await db.introspection.getTables();
-  if (tables.some((table) => table.name === 'users')) return;
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => ({ ...authMigrations, ...auditMigrations }) },
-    migrationTableName: 'auth_test_migration',
-    migrationLockTableName: 'auth_test_migration_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
-
-/** A small server built from the auth and audit pieces only, wired the way app.ts is asked to wire them. */
 async function startAuthServer(store: Store, clock: AdjustableClock) {
-  await ensureAuthSchema(store.db as unknown as Kysely<unknown>);
-  const db = store.db as unknown as Kysely<AuthDatabase>;
+  const db = store.db;
   const logger = createMemoryLogger();
   const audit = createAuditLog({ db, now: () => clock.now() });
   // The whole file signs in from 127.0.0.1; the per-address limit is tested in the unit tests.

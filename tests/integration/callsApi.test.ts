@@ -2,9 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Call, CallDetail, CallEventRecord, CallsPage, HealthStatus, IngestEvent } from '@earshot/shared';
-import { DEFAULT_WALLBOARD_SETTINGS } from '@earshot/shared';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_WALLBOARD_SETTINGS } from '@earshot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDashboard, connectIngest, getJson, type IngestClient, pause, postEvents } from '../helpers/clients.js';
+import {
+  connectDashboard,
+  connectIngest,
+  getJson,
+  type IngestClient,
+  pause,
+  postEvents,
+  signIn,
+  type TestSession,
+} from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';
 import {
   createTestStoreLocation,
@@ -57,12 +66,14 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
   let location: TestStoreLocation;
   let server: TestServer;
   let distDir: string;
+  let controller: TestSession;
   const f = new EventFactory('api');
 
   beforeAll(async () => {
     distDir = mkdtempSync(path.join(tmpdir(), 'earshot-dist-'));
     location = await createTestStoreLocation(kind);
     server = await startTestServer({ store: location, frontend: { kind: 'static', distDir } });
+    controller = await signIn(server.url, 'controller');
     const seeded = await postEvents(server.url, server.ingestKey, seedEvents(f));
     expect((seeded.body as { ok: boolean }[]).every((item) => item.ok)).toBe(true);
   });
@@ -72,7 +83,7 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
     rmSync(distDir, { recursive: true, force: true });
   });
 
-  const list = (query: string) => getJson<CallsPage>(`${server.url}/api/calls${query}`);
+  const list = (query: string) => getJson<CallsPage>(`${server.url}/api/calls${query}`, controller);
   const ids = (page: CallsPage) => page.items.map((c) => c.id);
 
   /** Follows nextCursor to the end; returns the ids page by page. */
@@ -144,7 +155,10 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
 
   it('answers bad queries with 400 naming the parameter', async () => {
     const bad = async (query: string) => {
-      const { status, body } = await getJson<{ ok: boolean; error: string }>(`${server.url}/api/calls${query}`);
+      const { status, body } = await getJson<{ ok: boolean; error: string }>(
+        `${server.url}/api/calls${query}`,
+        controller,
+      );
       expect(status).toBe(400);
       expect(body.ok).toBe(false);
       return body.error;
@@ -162,7 +176,7 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
   });
 
   it('answers one call with its history in order, 404 for an unknown id, 400 for a malformed one', async () => {
-    const { status, body } = await getJson<CallDetail>(`${server.url}/api/calls/h-01`);
+    const { status, body } = await getJson<CallDetail>(`${server.url}/api/calls/h-01`, controller);
     expect(status).toBe(200);
     expect(body.call).toMatchObject({ id: 'h-01', state: 'ended', agentName: 'Agent agent-a' });
     expect(body.events.map((e: CallEventRecord) => e.type)).toEqual(['call.offered', 'call.answered', 'call.ended']);
@@ -174,11 +188,14 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
     });
     expect(body.events[2]?.detail).toEqual({ reason: 'caller_hangup' });
 
-    expect(await getJson(`${server.url}/api/calls/h-99`)).toEqual({
+    expect(await getJson(`${server.url}/api/calls/h-99`, controller)).toEqual({
       status: 404,
       body: { ok: false, error: 'no call with id h-99' },
     });
-    const malformed = await getJson<{ error: string }>(`${server.url}/api/calls/${encodeURIComponent('a b')}`);
+    const malformed = await getJson<{ error: string }>(
+      `${server.url}/api/calls/${encodeURIComponent('a b')}`,
+      controller,
+    );
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toMatch(/^invalid call id/);
   });
@@ -208,7 +225,10 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
   });
 
   it('serves settings, health, JSON 404s for unknown API routes, and the dashboard with SPA fallback', async () => {
-    expect(await getJson(`${server.url}/api/settings`)).toEqual({ status: 200, body: DEFAULT_WALLBOARD_SETTINGS });
+    expect(await getJson(`${server.url}/api/settings`, controller)).toEqual({
+      status: 200,
+      body: { ...DEFAULT_WALLBOARD_SETTINGS, retentionDays: DEFAULT_RETENTION_DAYS },
+    });
     const health = await getJson<HealthStatus>(`${server.url}/healthz`);
     expect(health).toEqual({
       status: 200,
@@ -239,7 +259,7 @@ describe.each(TEST_STORE_KINDS)('calls API (%s store)', (kind) => {
   });
 
   it('lets a dashboard watch one call: history on watch, then each change, until it unwatches', async () => {
-    const dashboard = await connectDashboard(server.url);
+    const dashboard = await connectDashboard(server.url, controller);
     const ingest: IngestClient = await connectIngest(server.url, server.ingestKey);
     const updates: Call[] = [];
     const events: CallEventRecord[] = [];

@@ -9,7 +9,9 @@ import {
   type IngestClient,
   pause,
   postEvents,
+  signIn,
   sortById,
+  type TestSession,
   WallboardMirror,
 } from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';
@@ -30,12 +32,14 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
   let server: TestServer;
   let ingest: IngestClient;
   let mirror: WallboardMirror;
+  let controller: TestSession;
 
   beforeAll(async () => {
     location = await createTestStoreLocation(kind);
     server = await startTestServer({ store: location, flushIntervalMs: FLUSH_INTERVAL_MS });
+    controller = await signIn(server.url, 'controller');
     ingest = await connectIngest(server.url, server.ingestKey);
-    mirror = new WallboardMirror(await connectDashboard(server.url));
+    mirror = new WallboardMirror(await connectDashboard(server.url, controller));
     await mirror.join();
   });
   afterAll(async () => {
@@ -47,13 +51,14 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
 
   const sendEvent = (event: unknown): Promise<Ack<IngestResult>> =>
     ingest.timeout(5_000).emitWithAck('ingest:event', event as IngestEvent);
-  const detail = async (callId: string) => (await getJson<CallDetail>(`${server.url}/api/calls/${callId}`)).body;
+  const detail = async (callId: string) =>
+    (await getJson<CallDetail>(`${server.url}/api/calls/${callId}`, controller)).body;
 
   /** Everything a refused or repeated event must not change: memory, what a dashboard sees, the store. */
   async function observableState(callIds: string[]) {
     const snapshot = await new Promise<unknown>((resolve) => {
       void (async () => {
-        const client = await connectDashboard(server.url);
+        const client = await connectDashboard(server.url, controller);
         const fresh = new WallboardMirror(client);
         const s = await fresh.join();
         client.disconnect();
@@ -100,7 +105,7 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
     expect(mirror.deltas.length).toBe(deltas);
     expect(await observableState(['dup-live', 'dup-ended'])).toEqual(before);
     expect((await detail('dup-live')).events.map((e) => e.eventId)).toEqual([offer.eventId, answer.eventId]);
-    expect((await getJson(`${server.url}/api/calls/dup-other`)).status).toBe(404);
+    expect((await getJson(`${server.url}/api/calls/dup-other`, controller)).status).toBe(404);
   });
 
   it('refuses events out of order with a clear reason and leaves registry, snapshot and store unchanged', async () => {
@@ -142,7 +147,7 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
     await pause(FLUSH_WAIT_MS);
     const after = await observableState(['ooo-talk', 'ooo-end']);
     expect(after.store[1]).toEqual(before.store[1]);
-    expect((await getJson(`${server.url}/api/calls/ooo-new`)).status).toBe(404);
+    expect((await getJson(`${server.url}/api/calls/ooo-new`, controller)).status).toBe(404);
     const talkAfter = after.store[0]!;
     expect(talkAfter.events.map((e) => e.type)).toEqual(['call.offered', 'call.answered', 'call.held', 'call.resumed']);
     expect(talkAfter.call).toMatchObject({ state: 'talking', holdCount: 1, holdMs: 1_000, lastEventAt: t + 21_000 });
@@ -255,7 +260,12 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
     expect(deep).toMatchObject({ ok: false, details: expect.any(Array) });
 
     // An untyped dashboard socket, to send what a typed client cannot.
-    const dashboard = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const dashboard = io(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: controller.cookie },
+    });
     await new Promise<void>((resolve) => dashboard.once('connect', () => resolve()));
     dashboard.emit('wallboard:join');
     dashboard.emit('wallboard:join', 'garbage', 'more');
@@ -300,7 +310,7 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
     ).toMatchObject({ status: 401 });
     await expect(connectIngest(server.url, 'not-the-key')).rejects.toThrow('invalid ingest key');
     await expect(connectIngest(server.url, '')).rejects.toThrow(/ingest key/);
-    expect((await getJson(`${server.url}/api/calls/key-1`)).status).toBe(404);
+    expect((await getJson(`${server.url}/api/calls/key-1`, controller)).status).toBe(404);
 
     const bearer = await postEvents(server.url, undefined, event, {
       headers: { authorization: `Bearer ${server.ingestKey}` },
@@ -375,7 +385,7 @@ describe.each(TEST_STORE_KINDS)('ingest (%s store)', (kind) => {
     // The call row update was rolled back with the failed event insert: one transaction.
     expect(await observableState(['fail-1'])).toEqual(before);
     expect(mirror.deltas.length).toBe(deltas);
-    expect((await getJson(`${server.url}/api/calls/fail-2`)).status).toBe(404);
+    expect((await getJson(`${server.url}/api/calls/fail-2`, controller)).status).toBe(404);
 
     await sql`drop trigger fail_inserts${sql.raw(kind === 'postgres' ? ' on call_events' : '')}`.execute(db);
     // Not a duplicate: the failed attempt left no trace.

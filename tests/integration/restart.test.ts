@@ -1,6 +1,6 @@
 import type { CallDetail, CallsPage } from '@earshot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDashboard, connectIngest, getJson, postEvents, WallboardMirror } from '../helpers/clients.js';
+import { connectDashboard, connectIngest, getJson, postEvents, signIn, WallboardMirror } from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';
 import {
   createTestStoreLocation,
@@ -40,9 +40,10 @@ describe.each(TEST_STORE_KINDS)('restart (%s store)', (kind) => {
     await first.close();
 
     const second = await startTestServer({ store: location });
+    const controller = await signIn(second.url, 'controller');
     try {
       expect(second.app.registry.size).toBe(0);
-      const { body: page } = await getJson<CallsPage>(`${second.url}/api/calls`);
+      const { body: page } = await getJson<CallsPage>(`${second.url}/api/calls`, controller);
       expect(page.items.map((c) => c.id).sort()).toEqual(['rs-abandoned', 'rs-done', 'rs-hold', 'rs-queued']);
       expect(page.items.find((c) => c.id === 'rs-done')).toMatchObject({
         state: 'ended',
@@ -64,7 +65,7 @@ describe.each(TEST_STORE_KINDS)('restart (%s store)', (kind) => {
         holdMs: 0,
         holdCount: 1,
       });
-      const { body: detail } = await getJson<CallDetail>(`${second.url}/api/calls/rs-hold`);
+      const { body: detail } = await getJson<CallDetail>(`${second.url}/api/calls/rs-hold`, controller);
       expect(detail.events.map((e) => e.type)).toEqual([
         'call.offered',
         'call.answered',
@@ -79,15 +80,18 @@ describe.each(TEST_STORE_KINDS)('restart (%s store)', (kind) => {
           explanation: expect.stringMatching(/real end is unknown/),
         },
       });
-      expect((await getJson(`${second.url}/api/calls?outcome=live`)).body).toEqual({ items: [], nextCursor: null });
+      expect((await getJson(`${second.url}/api/calls?outcome=live`, controller)).body).toEqual({
+        items: [],
+        nextCursor: null,
+      });
       expect(
-        ((await getJson<CallsPage>(`${second.url}/api/calls?outcome=server_restart`)).body.items ?? []).map(
+        ((await getJson<CallsPage>(`${second.url}/api/calls?outcome=server_restart`, controller)).body.items ?? []).map(
           (c) => c.id,
         ),
       ).toEqual(['rs-hold', 'rs-queued']);
 
       // The wallboard starts empty, with today's counts from the store.
-      const mirror = new WallboardMirror(await connectDashboard(second.url));
+      const mirror = new WallboardMirror(await connectDashboard(second.url, controller));
       const snapshot = await mirror.join();
       expect(snapshot.calls).toEqual([]);
       expect(snapshot.stats).toMatchObject({
@@ -116,7 +120,12 @@ describe.each(TEST_STORE_KINDS)('restart (%s store)', (kind) => {
 
     // A third start finds nothing left to close.
     const third = await startTestServer({ store: location });
-    const { body: again } = await getJson<CallDetail>(`${third.url}/api/calls/rs-hold`);
+    // The demo accounts survive the restart; their passwords are new at every start.
+    expect(third.users.controller.password).not.toBe(second.users.controller.password);
+    const { body: again } = await getJson<CallDetail>(
+      `${third.url}/api/calls/rs-hold`,
+      await signIn(third.url, 'controller'),
+    );
     expect(again.events.filter((e) => e.type === 'call.closed_by_server')).toHaveLength(1);
     await third.close();
   });

@@ -4,7 +4,7 @@ import { createApp, type EarshotApp } from '../../server/src/app.js';
 import { createMemoryLogger } from '../../server/src/logger.js';
 import { type RunningSimulator, startSimulator } from '../../server/src/simulator/index.js';
 import { openStore, type Store } from '../../server/src/store/openStore.js';
-import { connectDashboard, getJson, pause, WallboardMirror } from '../helpers/clients.js';
+import { connectDashboard, getJson, pause, signIn, type TestSession, WallboardMirror } from '../helpers/clients.js';
 import {
   createTestStoreLocation,
   startTestServer,
@@ -24,8 +24,8 @@ const ONE_PM_TODAY = (() => {
   return date.getTime();
 })();
 
-async function allCalls(url: string): Promise<Call[]> {
-  const { status, body } = await getJson<CallsPage>(`${url}/api/calls?limit=500`);
+async function allCalls(url: string, session: TestSession): Promise<Call[]> {
+  const { status, body } = await getJson<CallsPage>(`${url}/api/calls?limit=500`, session);
   expect(status).toBe(200);
   return body.items;
 }
@@ -50,7 +50,8 @@ describe.each(TEST_STORE_KINDS)('simulator against a real server (%s store)', (k
 
   it('fills the wallboard and the call list with calls in every state, nothing refused', async () => {
     server = await startTestServer({ store: kind });
-    mirror = new WallboardMirror(await connectDashboard(server.url));
+    const controller = await signIn(server.url, 'controller');
+    mirror = new WallboardMirror(await connectDashboard(server.url, controller));
     await mirror.join();
     const logLines: string[] = [];
     simulator = startSimulator({
@@ -71,7 +72,7 @@ describe.each(TEST_STORE_KINDS)('simulator against a real server (%s store)', (k
     await waitUntil(
       async () => {
         for (const call of mirror?.calls.values() ?? []) seen.add(call.state);
-        const calls = await allCalls(server!.url);
+        const calls = await allCalls(server!.url, controller);
         for (const call of calls) seen.add(call.state);
         return (
           ['queued', 'talking', 'hold', 'ended'].every((state) => seen.has(state as CallState)) &&
@@ -92,7 +93,7 @@ describe.each(TEST_STORE_KINDS)('simulator against a real server (%s store)', (k
     await simulator.stop();
     // Once stopped and acknowledged, what the server holds matches what the simulator counted.
     const final = simulator.stats();
-    const calls = await allCalls(server.url);
+    const calls = await allCalls(server.url, controller);
     expect(calls.length).toBe(final.offered);
     expect(calls.filter((call) => call.answeredAt !== null).length).toBe(final.answered);
     expect(calls.filter((call) => call.endReason === 'abandoned').length).toBe(final.abandoned);
@@ -162,7 +163,10 @@ describe('simulator across a server restart', () => {
     await waitUntil(() => (simulator?.stats().rejected ?? 0) > 0, 15_000, 'a refused event of a closed call');
     expect(logLines.find((line) => line.startsWith('server rejected'))).toMatch(/already ended/);
 
-    const { body } = await getJson<CallsPage>(`${first.url}/api/calls?outcome=server_restart&limit=500`);
+    // The second server did not make new demo passwords (it was started as main.ts would be, without
+    // the test helper), so the first server's still work against the same store.
+    const controller = await signIn(first.url, first.users.controller);
+    const { body } = await getJson<CallsPage>(`${first.url}/api/calls?outcome=server_restart&limit=500`, controller);
     expect(body.items.length).toBeGreaterThan(0);
     // One line per refused call, and only for calls the new server closed: the rest of such a call is dropped.
     const closedIds = new Set(body.items.map((call) => call.id));
@@ -171,7 +175,7 @@ describe('simulator across a server restart', () => {
       .map((line) => /\(call ([^)]+)\)/.exec(line)?.[1] ?? '');
     expect(new Set(refusedCalls).size).toBe(refusedCalls.length);
     expect(refusedCalls.filter((id) => !closedIds.has(id))).toEqual([]);
-    const { body: live } = await getJson<CallsPage>(`${first.url}/api/calls?outcome=live&limit=500`);
+    const { body: live } = await getJson<CallsPage>(`${first.url}/api/calls?outcome=live&limit=500`, controller);
     expect(live.items.length).toBeGreaterThan(0);
   });
 });

@@ -5,11 +5,11 @@ export function ErrorPage() {
   const error = useRouteError();
   const message = error instanceof Error ? error.message : String(error);
   return (
-    <section className="empty-state" data-testid="page-error" role="alert">
+    <section className="empty-state full-page" data-testid="page-error" role="alert">
       <h1>Something went wrong on this page</h1>
       <p>{message}</p>
       <p>
-        <a href="/">Reload the wallboard</a>
+        <a href="/">Reload Earshot</a>
       </p>
     </section>
   );

@@ -1,6 +1,7 @@
 import {
   type Call,
   type CallEventRecord,
+  can,
   classifyDuration,
   DEFAULT_WALLBOARD_SETTINGS,
   holdTimeMs,
@@ -11,6 +12,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
+import { useSession } from '../auth/session.js';
 import { useServerNow } from '../lib/serverClock.js';
 import { settingsQueryOptions } from '../lib/settingsQuery.js';
 import { formatDateTime, formatDuration } from '../lib/time.js';
@@ -25,7 +27,7 @@ export function CallPage() {
 
   return (
     <div className="call-page" data-testid="call-page" data-call-id={callId} data-status={view.status}>
-      <Link to="/" className="back-link">
+      <Link to="/wallboard" className="back-link">
         ← Wallboard
       </Link>
       {view.status === 'loading' && (
@@ -39,7 +41,7 @@ export function CallPage() {
           <p>
             There is no call with the id <code>{callId}</code>. Check the address, or open the call from the wallboard.
           </p>
-          <Link to="/">Back to the wallboard</Link>
+          <Link to="/wallboard">Back to the wallboard</Link>
         </div>
       )}
       {view.status === 'error' && (
@@ -57,6 +59,8 @@ export function CallPage() {
 
 function CallView({ call, events, liveError }: { call: Call; events: CallEventRecord[]; liveError: string | null }) {
   const settings = useQuery(settingsQueryOptions()).data ?? DEFAULT_WALLBOARD_SETTINGS;
+  // Listening, whispering and barging are the controller's; a supervisor watches read-only.
+  const mayListen = can(useSession().user.role, 'audio:listen');
   const now = useServerNow();
   const live = call.state !== 'ended';
   const queued = call.state === 'queued';
@@ -106,8 +110,9 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
           <div className="monitor-placeholder">
             <p className="monitor-placeholder-title">Agent's screen and live audio</p>
             <p>
-              This is where the agent's screen, the call's audio and the listen, whisper and barge controls will appear.
-              They are not connected in this version of Earshot.
+              {mayListen
+                ? "This is where the agent's screen, the call's audio and the listen, whisper and barge controls will appear. They are not connected in this version of Earshot."
+                : "This is where the agent's screen will appear. It is not connected in this version of Earshot."}
             </p>
           </div>
         </section>

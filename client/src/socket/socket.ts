@@ -8,15 +8,40 @@ import { io, type Socket } from 'socket.io-client';
  */
 export type DashboardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** `connecting`: never connected yet; `reconnecting`: was connected and lost it. */
+/** `connecting`: not connected yet (or signed out); `reconnecting`: was connected and lost it. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
 /** How long a command waits for the server's acknowledgement before it counts as failed. */
 const ACK_TIMEOUT_MS = 10_000;
+/** Wait before trying again after the server refused the handshake for a reason other than the session. */
+const REFUSED_RETRY_DELAY_MS = 5_000;
+
+/** The codes the server's handshake check gives in `connect_error`'s `data.code` (server/src/auth/socket.ts). */
+const SESSION_REFUSAL_CODES = new Set(['unauthenticated', 'session_expired']);
 
 let socket: DashboardSocket | null = null;
 let status: ConnectionStatus = 'connecting';
+/** Whether the signed-in part of the app wants a connection (between openSocket and closeSocket). */
+let wanted = false;
+let refusedRetry: ReturnType<typeof setTimeout> | null = null;
 const statusListeners = new Set<(status: ConnectionStatus) => void>();
+const sessionProblemListeners = new Set<(problem: SessionProblem) => void>();
+
+/**
+ * `refused`: the handshake was refused for want of a live session (the session is over);
+ * `kicked`: the server closed the connection (it does so when a session is revoked, but not only then);
+ * `forbidden`: a command was refused for the role (which an admin may have changed meanwhile).
+ */
+export type SessionProblem = 'refused' | 'kicked' | 'forbidden';
+
+/** The server's refusals of a command for want of permission start with this (server/src/auth/socket.ts). */
+const FORBIDDEN_PREFIX = 'forbidden:';
+
+/** Passes an acknowledgement through, telling the session layer when it was a refusal for the role. */
+function noticeRefusal<T>(result: Ack<T>): Ack<T> {
+  if (!result.ok && result.error.startsWith(FORBIDDEN_PREFIX)) reportSessionProblem('forbidden');
+  return result;
+}
 
 function setStatus(next: ConnectionStatus): void {
   if (next === status) return;
@@ -24,14 +49,71 @@ function setStatus(next: ConnectionStatus): void {
   for (const listener of statusListeners) listener(next);
 }
 
-/** The connection, opened on first use (same origin as the page). */
+function reportSessionProblem(problem: SessionProblem): void {
+  for (const listener of sessionProblemListeners) listener(problem);
+}
+
+/** Whether a `connect_error` is the server's "no live session" refusal. */
+export function isSessionRefusal(error: Error): boolean {
+  const code = (error as Error & { data?: { code?: unknown } }).data?.code;
+  return typeof code === 'string' && SESSION_REFUSAL_CODES.has(code);
+}
+
+/**
+ * The connection (same origin as the page, so the session cookie rides along). It is created idle and
+ * connects only when `openSocket` says a session exists: a handshake without one would only be refused.
+ */
 function connection(): DashboardSocket {
   if (socket) return socket;
-  const created: DashboardSocket = io();
+  const created: DashboardSocket = io({ autoConnect: false, withCredentials: true });
   created.on('connect', () => setStatus('connected'));
-  created.on('disconnect', () => setStatus(status === 'connecting' ? 'connecting' : 'reconnecting'));
+  created.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') {
+      setStatus('connecting');
+      return;
+    }
+    setStatus(status === 'connecting' ? 'connecting' : 'reconnecting');
+    // The client does not reconnect by itself after the server closed the connection.
+    if (reason === 'io server disconnect') reportSessionProblem('kicked');
+  });
+  created.on('connect_error', (error) => {
+    // While `active`, the client retries by itself (the server is unreachable); otherwise it was refused.
+    if (created.active) return;
+    if (isSessionRefusal(error)) {
+      reportSessionProblem('refused');
+      return;
+    }
+    refusedRetry ??= setTimeout(() => {
+      refusedRetry = null;
+      if (wanted && !created.connected) created.connect();
+    }, REFUSED_RETRY_DELAY_MS);
+  });
   socket = created;
   return created;
+}
+
+/** Connects (the handshake carries the session cookie). Called when a session starts or is confirmed. */
+export function openSocket(): void {
+  wanted = true;
+  const s = connection();
+  if (!s.connected && !s.active) s.connect();
+}
+
+/** Disconnects, e.g. on sign-out; room memberships are gone, features re-join on the next connect. */
+export function closeSocket(): void {
+  wanted = false;
+  if (refusedRetry) clearTimeout(refusedRetry);
+  refusedRetry = null;
+  socket?.disconnect();
+  setStatus('connecting');
+}
+
+/** Told when the socket suggests the session is over; the session layer checks and acts. */
+export function onSessionProblem(listener: (problem: SessionProblem) => void): () => void {
+  sessionProblemListeners.add(listener);
+  return () => {
+    sessionProblemListeners.delete(listener);
+  };
 }
 
 export function connectionStatus(): ConnectionStatus {
@@ -82,7 +164,7 @@ function noAnswer(what: string): { ok: false; error: string } {
 /** Joins the wallboard room; the answer is a full snapshot, and deltas follow. Also the way to resync. */
 export async function joinWallboard(): Promise<Ack<WallboardSnapshot>> {
   try {
-    return await connection().timeout(ACK_TIMEOUT_MS).emitWithAck('wallboard:join');
+    return noticeRefusal(await connection().timeout(ACK_TIMEOUT_MS).emitWithAck('wallboard:join'));
   } catch {
     return noAnswer('wallboard:join');
   }
@@ -96,7 +178,7 @@ export function leaveWallboard(): void {
 /** Starts watching one call: the answer is the call and its history; `call:updated`/`call:event` follow. */
 export async function watchCall(callId: string): Promise<Ack<CallDetail>> {
   try {
-    return await connection().timeout(ACK_TIMEOUT_MS).emitWithAck('call:watch', { callId });
+    return noticeRefusal(await connection().timeout(ACK_TIMEOUT_MS).emitWithAck('call:watch', { callId }));
   } catch {
     return noAnswer('call:watch');
   }

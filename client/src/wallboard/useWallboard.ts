@@ -18,9 +18,11 @@ export function useWallboard(): WallboardSyncState {
 
   useEffect(() => {
     const unsubscribeDelta = subscribe('wallboard:delta', (delta) => sync.handleDelta(delta));
+    const unsubscribeSettings = subscribe('settings:updated', (settings) => sync.handleSettings(settings));
     const unsubscribeConnected = onConnected(() => sync.handleConnected());
     return () => {
       unsubscribeDelta();
+      unsubscribeSettings();
       unsubscribeConnected();
       sync.stop();
       leaveWallboard();

@@ -1,4 +1,4 @@
-import type { Ack, WallboardSnapshot } from '@earshot/shared';
+import { type Ack, DEFAULT_WALLBOARD_SETTINGS, type WallboardSnapshot } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
 import { makeCall, makeDelta, makeQueued, makeSnapshot, T0 } from './testCalls.js';
 import { applyDelta, fromSnapshot, WallboardSync } from './wallboardStore.js';
@@ -160,6 +160,27 @@ describe('WallboardSync', () => {
     sync.stop();
     sync.handleDelta(makeDelta(6, { upserts: [makeCall({ id: 'a' })] }));
     expect(sync.getState().data?.seq).toBe(5);
+  });
+
+  it('recolours by new settings at once, keeping the calls and the sequence', async () => {
+    const { sync, server } = startSync();
+    await server.answer(0, { ok: true, data: makeSnapshot(5, [makeCall({ id: 'a' })]) });
+    const before = sync.getState().data;
+    sync.handleSettings({
+      ...(before?.settings ?? DEFAULT_WALLBOARD_SETTINGS),
+      longCallAmberMs: 60_000,
+      longCallRedMs: 120_000,
+      // What `settings:updated` carries beyond the wallboard's own fields is left out.
+      ...{ retentionDays: 30 },
+    });
+    const after = sync.getState().data;
+    expect(after?.settings).toMatchObject({ longCallAmberMs: 60_000, longCallRedMs: 120_000 });
+    expect(after?.settings).not.toHaveProperty('retentionDays');
+    expect(after?.seq).toBe(5);
+    expect([...(after?.calls.keys() ?? [])]).toEqual(['a']);
+    sync.stop();
+    sync.handleSettings({ ...DEFAULT_WALLBOARD_SETTINGS, longCallAmberMs: 1_000 });
+    expect(sync.getState().data?.settings.longCallAmberMs).toBe(60_000);
   });
 
   it('notifies subscribers of each change', async () => {

@@ -125,6 +125,20 @@ export class WallboardSync {
     else if (outcome.kind === 'gap') this.requestSnapshot();
   }
 
+  /**
+   * An admin changed the thresholds (`settings:updated`): tiles recolour at once, no resync needed. Only the
+   * wallboard's own fields are kept, whatever else the message carries.
+   */
+  handleSettings(settings: WallboardSettings): void {
+    const data = this.state.data;
+    if (!this.active || data === null) return;
+    const { longCallAmberMs, longCallRedMs, serviceLevelThresholdMs, serviceLevelTargetPct } = settings;
+    this.setState({
+      ...this.state,
+      data: { ...data, settings: { longCallAmberMs, longCallRedMs, serviceLevelThresholdMs, serviceLevelTargetPct } },
+    });
+  }
+
   /** Asks for a fresh snapshot unless one is already on its way. */
   requestSnapshot(): void {
     if (!this.active) return;

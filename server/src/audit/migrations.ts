@@ -15,13 +15,13 @@ async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
 }
 
 /**
- * The audit log. Merge into the store's migration list after the auth migration. The id is an
+ * The audit log, in the store's migration list after the auth migration. The id is an
  * auto-incrementing integer (an identity column on PostgreSQL, SQLite's rowid alias) so that it orders the
  * log; triggers refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE), so even a mistaken query cannot rewrite
  * history. Removing old entries, if a retention rule ever asks for it, would be a deliberate migration.
  */
 export const auditMigrations: Record<string, Migration> = {
-  '0101_audit_log': {
+  '0003_audit_log': {
     async up(db: Kysely<unknown>) {
       const postgres = await isPostgres(db);
       await db.schema

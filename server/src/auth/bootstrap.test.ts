@@ -36,7 +36,10 @@ describe('ensureBootstrapUsers', () => {
       for (const { username, password } of result.demoCredentials) {
         expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
         expect(await users.verifyCredentials(username, password)).toMatchObject({ ok: true });
-        expect(logger.lines.join('\n')).toContain(`${username} / ${password}`);
+        // One table row per account: role, username and password on one line.
+        expect(logger.lines.join('\n')).toMatch(
+          new RegExp(`\\n {2}\\w+ +${username.replace('.', '\\.')} +${password}(\\n|$)`),
+        );
       }
     });
 

@@ -124,9 +124,16 @@ async function ensureDemoUsers({
     }
     demoCredentials.push({ username, role, password });
   }
-  logger.info(
-    'demo accounts (new passwords at every start; sign in at /):\n' +
-      demoCredentials.map((c) => `  ${c.role.padEnd(10)} ${c.username} / ${c.password}`).join('\n'),
-  );
+  logger.info(`demo accounts (new passwords at every start):\n${formatDemoCredentials(demoCredentials)}`);
   return { created, demoCredentials };
+}
+
+/** The demo accounts as a small table for the console: role, username, password. */
+export function formatDemoCredentials(credentials: readonly DemoCredential[]): string {
+  const rows = [['role', 'username', 'password'], ...credentials.map((c) => [c.role, c.username, c.password])];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('   ')}`.trimEnd();
+  const rule = `  ${widths.map((width) => '-'.repeat(width)).join('   ')}`;
+  const [header = [], ...body] = rows;
+  return [line(header), rule, ...body.map(line)].join('\n');
 }

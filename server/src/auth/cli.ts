@@ -3,15 +3,12 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsernameSchema } from '@earshot/shared';
-import type { Kysely } from 'kysely';
 import { type AuditLog, createAuditLog } from '../audit/auditLog.js';
-import type { AuditTables } from '../audit/tables.js';
 import { loadConfig } from '../config.js';
-import type { Database } from '../store/database.js';
 import { openStore, storeLocationFromConfig } from '../store/openStore.js';
 import { AuthRequestError } from './errors.js';
 import { createSessionService, type SessionService } from './sessions.js';
-import { type AuthTables, authDb } from './tables.js';
+import { authDb } from './tables.js';
 import { createUserService, type UserService } from './users.js';
 
 const USAGE = `Usage (the password is read from stdin: typed at a prompt, or piped as the first line):
@@ -137,9 +134,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const store = await openStore(storeLocationFromConfig(config));
   try {
-    // The store's Database includes the auth and audit tables once their migrations are merged into it;
-    // the intersection states that requirement here.
-    const db = store.db as unknown as Kysely<Database & AuthTables & AuditTables>;
+    const db = store.db;
     const now = () => Date.now();
     process.exitCode = await runCliCommand(parsed.command, {
       users: createUserService({ db: authDb(db), now }),

@@ -2,7 +2,7 @@ import type { User } from '@earshot/shared';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { AuditTables } from '../audit/tables.js';
-import type { Clock } from '../ingest/ingestService.js';
+import type { Clock } from '../clock.js';
 import { type BootstrapOptions, type BootstrapResult, ensureBootstrapUsers } from './bootstrap.js';
 import type { SecureCookieSetting } from './cookies.js';
 import { createIngestKeyService, type IngestKeyService, type VerifiedIngestKey } from './ingestKeys.js';
@@ -15,6 +15,9 @@ import { type AuthTables, authDb } from './tables.js';
 import { createUserService, type UserService } from './users.js';
 
 export { requirePermission } from './middleware.js';
+
+/** How often live sockets are checked against their session's absolute end. */
+export const SOCKET_EXPIRY_SWEEP_INTERVAL_MS = 60_000;
 export { socketCan } from './socket.js';
 
 export interface AuthOptions<D extends AuthTables & AuditTables> {
@@ -45,6 +48,7 @@ export function createAuth<D extends AuthTables & AuditTables>(options: AuthOpti
   const ingestKeys: IngestKeyService = createIngestKeyService({ db, now });
   const rateLimiter = new SignInRateLimiter({ ...options.rateLimits, now });
   const userListeners = new Set<(user: User) => void>();
+  const revokedKeyListeners = new Set<(keyId: string) => void>();
 
   return {
     users,
@@ -65,6 +69,9 @@ export function createAuth<D extends AuthTables & AuditTables>(options: AuthOpti
       onUserChanged: (user) => {
         for (const listener of userListeners) listener(user);
       },
+      onIngestKeyRevoked: (keyId) => {
+        for (const listener of revokedKeyListeners) listener(keyId);
+      },
     }),
     /** Socket.IO: `io.use(auth.socketAuthenticate)` on the dashboard namespace (not on /ingest). */
     socketAuthenticate: createSocketAuthenticate(sessions),
@@ -73,9 +80,30 @@ export function createAuth<D extends AuthTables & AuditTables>(options: AuthOpti
       const guard = createSocketSessionGuard(namespaces);
       const stopRevoked = sessions.onRevoked(guard.sessionsRevoked);
       userListeners.add(guard.userChanged);
+      const sweep = setInterval(() => guard.sessionsExpired(now()), SOCKET_EXPIRY_SWEEP_INTERVAL_MS);
+      sweep.unref();
       return () => {
+        clearInterval(sweep);
         stopRevoked();
         userListeners.delete(guard.userChanged);
+      };
+    },
+    /** Closes sockets of these namespaces whose session reached its absolute end (also run every minute). */
+    closeExpiredSockets(namespaces: readonly GuardedNamespace[]): number {
+      return createSocketSessionGuard(namespaces).sessionsExpired(now());
+    },
+    /** Calls `listener` after every change an admin makes to a user (after live sockets were updated). */
+    onUserChanged(listener: (user: User) => void): () => void {
+      userListeners.add(listener);
+      return () => {
+        userListeners.delete(listener);
+      };
+    },
+    /** Calls `listener` with the id of each ingest key an admin revokes. */
+    onIngestKeyRevoked(listener: (keyId: string) => void): () => void {
+      revokedKeyListeners.add(listener);
+      return () => {
+        revokedKeyListeners.delete(listener);
       };
     },
     /** For the ingest path: the key's id and name when it is a live key made by an admin, else null. */

@@ -1,12 +1,12 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * The auth schema: users, sessions and ingest keys. Merge into the store's migration list (the names sort
- * after the core's `0001_…`; renumber to the next free numbers when merging if the core has grown). Works
- * on SQLite and PostgreSQL alike. `Kysely<unknown>`: a migration sees the schema as it was then.
+ * The auth schema: users, sessions and ingest keys, part of the store's migration list (store/migrations.ts)
+ * right after the core's `0001_…`. Works on SQLite and PostgreSQL alike. `Kysely<unknown>`: a migration sees
+ * the schema as it was then.
  */
 export const authMigrations: Record<string, Migration> = {
-  '0100_auth_users_sessions_ingest_keys': {
+  '0002_auth_users_sessions_ingest_keys': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('users')

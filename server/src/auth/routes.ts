@@ -31,6 +31,8 @@ export interface AuthRouterDeps {
   secureCookies: SecureCookieSetting;
   /** Told about every change an admin makes to a user, so live sockets can follow. */
   onUserChanged?: (user: User) => void;
+  /** Told when an admin revokes an ingest key, so connections made with it can be closed. */
+  onIngestKeyRevoked?: (keyId: string) => void;
 }
 
 const ROUTER_PATHS = ['/auth', '/users', '/ingest-keys'];
@@ -53,9 +55,12 @@ function parseOrRefuse<S extends z.ZodType>(schema: S, input: unknown, what: str
   return parsed.data;
 }
 
+/** User and key ids are UUIDs; anything outside this alphabet is refused before it reaches a query. */
+const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+
 function idParam(req: Request): string {
   const id = req.params.id;
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH)
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || !ID_PATTERN.test(id))
     throw new AuthRequestError(400, 'invalid id in the path');
   return id;
 }
@@ -207,6 +212,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
       objectId: key.id,
       detail: { name: key.name, prefix: key.prefix },
     });
+    deps.onIngestKeyRevoked?.(key.id);
     res.json(key);
   });
 

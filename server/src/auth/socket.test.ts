@@ -62,4 +62,20 @@ describe('socket session guard', () => {
     guard.userChanged({ ...controller, disabled: true });
     expect(a.closed).toBe(true);
   });
+
+  it('closes sockets whose session reached its absolute end', () => {
+    const ending = socket({ user: controller, sessionId: 's1', sessionAbsoluteExpiresAt: 1_000 });
+    const lasting = socket({ user: controller, sessionId: 's2', sessionAbsoluteExpiresAt: 5_000 });
+    const guard = createSocketSessionGuard([
+      {
+        sockets: new Map([
+          ['e', ending],
+          ['l', lasting],
+        ]),
+      },
+    ]);
+    expect(guard.sessionsExpired(999)).toBe(0);
+    expect(guard.sessionsExpired(1_000)).toBe(1);
+    expect([ending.closed, lasting.closed]).toEqual([true, false]);
+  });
 });

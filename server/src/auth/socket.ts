@@ -1,4 +1,11 @@
-import { type AuthSocketData, can, type Permission, type User } from '@earshot/shared';
+import {
+  type AuthSocketData,
+  can,
+  DASHBOARD_COMMAND_PERMISSIONS,
+  type DashboardCommand,
+  type Permission,
+  type User,
+} from '@earshot/shared';
 import { readCookie, SESSION_COOKIE_NAME } from './cookies.js';
 import type { SessionService } from './sessions.js';
 
@@ -52,6 +59,26 @@ export function socketCan(socket: AuthSocket, permission: Permission, now = Date
   return can(user.role, permission);
 }
 
+/**
+ * The refusal for a dashboard command the socket may not send now (per DASHBOARD_COMMAND_PERMISSIONS), as
+ * an Ack failure starting with `forbidden:`; null when it may. Every dashboard handler asks this first.
+ */
+export function socketCommandRefusal(
+  socket: AuthSocket,
+  command: DashboardCommand,
+  now = Date.now(),
+): { ok: false; error: string } | null {
+  const { user, sessionAbsoluteExpiresAt } = socket.data;
+  if (!user || sessionAbsoluteExpiresAt === undefined || now >= sessionAbsoluteExpiresAt) {
+    return { ok: false, error: 'forbidden: your session has ended; sign in again' };
+  }
+  const permission = DASHBOARD_COMMAND_PERMISSIONS[command];
+  if (permission !== null && !can(user.role, permission)) {
+    return { ok: false, error: `forbidden: the ${user.role} role may not do this (needs ${permission})` };
+  }
+  return null;
+}
+
 /** What the guard needs of a namespace: its sockets here, each with its auth data and a way to close it. */
 export interface GuardedSocket {
   data: AuthSocketData;
@@ -77,6 +104,21 @@ export function createSocketSessionGuard(namespaces: readonly GuardedNamespace[]
         const { sessionId } = socket.data;
         if (sessionId !== undefined && ended.has(sessionId)) socket.disconnect(true);
       });
+    },
+    /**
+     * Closes sockets whose session reached its absolute end. A socket that only listens (the wallboard
+     * room) sends no command to be refused, so this is what ends it; the app runs it every minute.
+     */
+    sessionsExpired(now: number): number {
+      let closed = 0;
+      each((socket) => {
+        const end = socket.data.sessionAbsoluteExpiresAt;
+        if (end !== undefined && now >= end) {
+          socket.disconnect(true);
+          closed += 1;
+        }
+      });
+      return closed;
     },
     userChanged(user: User): void {
       each((socket) => {

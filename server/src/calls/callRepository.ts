@@ -241,6 +241,35 @@ export class CallRepository {
   }
 
   /**
+   * Deletes ended calls offered before `cutoff`, with their histories, `batchSize` calls per transaction so
+   * a large backlog never holds one long lock. Live calls are never touched. Returns how many were deleted.
+   */
+  async deleteEndedCallsOfferedBefore(cutoff: number, batchSize = 500): Promise<{ calls: number; callEvents: number }> {
+    let calls = 0;
+    let callEvents = 0;
+    for (;;) {
+      const deleted = await this.db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('calls')
+          .select('id')
+          .where('state', '=', 'ended')
+          .where('offered_at', '<', cutoff)
+          .orderBy('offered_at')
+          .limit(batchSize)
+          .execute();
+        const ids = rows.map((row) => row.id);
+        if (ids.length === 0) return { calls: 0, callEvents: 0 };
+        const events = await trx.deleteFrom('call_events').where('call_id', 'in', ids).executeTakeFirst();
+        const removed = await trx.deleteFrom('calls').where('id', 'in', ids).executeTakeFirst();
+        return { calls: Number(removed.numDeletedRows), callEvents: Number(events.numDeletedRows) };
+      });
+      calls += deleted.calls;
+      callEvents += deleted.callEvents;
+      if (deleted.calls < batchSize) return { calls, callEvents };
+    }
+  }
+
+  /**
    * Closes the calls a previous run left live. Their real end is unknown, so each is closed at the time of
    * its last event with reason `server_restart`, and a history entry says why. One transaction for all.
    */

@@ -46,7 +46,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           return sendError(res, 400, `request body was not received whole: ${error.message}`);
       }
     }
+    // Errors Express itself marks as the client's (e.g. a path parameter with a broken %-encoding).
+    const status = clientErrorStatus(error);
+    if (status !== null) return sendError(res, status, `bad request: ${(error as Error).message}`);
     logger.error('http: unhandled error', { method: req.method, path: req.path, error });
     sendError(res, 500, 'internal server error; the details are in the server log');
   };
+}
+
+/** The 4xx status an error carries (`status` or `statusCode`, as Express and its parsers set them), or null. */
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && value >= 400 && value < 500 ? value : null;
 }

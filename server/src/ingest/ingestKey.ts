@@ -39,3 +39,25 @@ export function keyFromHeaders(
   }
   return undefined;
 }
+
+/** Who presented a valid ingest key: one from INGEST_KEYS, or one an admin created (by its id and name). */
+export type IngestCaller = { source: 'config' } | { source: 'stored'; keyId: string; name: string };
+
+/** Checks a presented key against both kinds of key; null when neither knows it. */
+export type IngestKeyVerifier = (presented: unknown) => Promise<IngestCaller | null>;
+
+/**
+ * Accepts the configured keys (INGEST_KEYS, and the one generated for the in-process simulator) and the
+ * keys admins create at /api/ingest-keys, which are stored hashed and can be revoked.
+ */
+export function createIngestKeyVerifier(
+  configured: IngestKeyChecker,
+  stored: (key: string) => Promise<{ id: string; name: string } | null>,
+): IngestKeyVerifier {
+  return async (presented) => {
+    if (typeof presented !== 'string' || presented.length === 0) return null;
+    if (configured.matches(presented)) return { source: 'config' };
+    const key = await stored(presented);
+    return key ? { source: 'stored', keyId: key.id, name: key.name } : null;
+  };
+}

@@ -7,14 +7,15 @@ import {
 } from '@earshot/shared';
 import express, { type RequestHandler, Router } from 'express';
 import { sendError } from '../http/errors.js';
-import { type IngestKeyChecker, keyFromHeaders } from './ingestKey.js';
+import { refuseNulCharacters } from '../http/security.js';
+import { type IngestKeyVerifier, keyFromHeaders } from './ingestKey.js';
 import type { IngestService } from './ingestService.js';
 
 /** A full batch of 500 events is about 150 kB; this leaves room without inviting abuse. */
 export const INGEST_BODY_LIMIT_BYTES = 1_000_000;
 
-export function requireIngestKey(checker: IngestKeyChecker): RequestHandler {
-  return (req, res, next) => {
+export function requireIngestKey(verify: IngestKeyVerifier): RequestHandler {
+  return async (req, res, next) => {
     const key = keyFromHeaders(req.headers, INGEST_KEY_HEADER);
     if (key === undefined) {
       return sendError(
@@ -23,7 +24,7 @@ export function requireIngestKey(checker: IngestKeyChecker): RequestHandler {
         `missing ingest key: send it in the ${INGEST_KEY_HEADER} header or as Authorization: Bearer <key>`,
       );
     }
-    if (!checker.matches(key)) return sendError(res, 401, 'invalid ingest key');
+    if (!(await verify(key))) return sendError(res, 401, 'invalid ingest key');
     next();
   };
 }
@@ -33,13 +34,14 @@ export function requireIngestKey(checker: IngestKeyChecker): RequestHandler {
  * Answers 200 with one IngestBatchItem per event (refused ones carry their index and reason); a body that
  * is not JSON, not an event, or not a batch is 400 naming the problem.
  */
-export function createIngestRouter(deps: { checker: IngestKeyChecker; service: IngestService }): Router {
+export function createIngestRouter(deps: { verify: IngestKeyVerifier; service: IngestService }): Router {
   const router = Router();
   router.post(
     '/ingest/events',
-    requireIngestKey(deps.checker),
+    requireIngestKey(deps.verify),
     // Not strict: a bare number or string is parsed, so the answer can say it is not an event.
     express.json({ limit: INGEST_BODY_LIMIT_BYTES, strict: false }),
+    refuseNulCharacters,
     async (req, res) => {
       const body: unknown = req.body;
       if (body === undefined) {

@@ -1,13 +1,25 @@
 import type { CallState, EndReason, Line, Topic } from '@earshot/shared';
+import type { AuditTables } from '../audit/tables.js';
+import type { AuthTables } from '../auth/tables.js';
 
 /**
  * The store's tables as Kysely sees them. Times are epoch milliseconds in `bigint` columns; both drivers
  * hand them back as JS numbers (SQLite natively, PostgreSQL through the int8 parser set in openStore).
  */
-export interface Database {
+export interface Database extends AuthTables, AuditTables {
   calls: CallsTable;
   call_events: CallEventsTable;
   agents: AgentsTable;
+  settings: SettingsTable;
+}
+
+/** Settings an admin changed, one row per setting; a setting without a row has its configured default. */
+export interface SettingsTable {
+  key: string;
+  /** JSON text of the value. */
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
 }
 
 export interface CallsTable {

@@ -1,4 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { auditMigrations } from '../audit/migrations.js';
+import { authMigrations } from '../auth/migrations.js';
 
 /**
  * Versioned migrations, kept in code so they ship with the server and run at start. Names sort in the
@@ -74,8 +76,31 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+/** Settings an admin changed (`PUT /api/settings`); unset ones fall back to the configuration. */
+const settingsMigrations: Record<string, Migration> = {
+  '0004_settings': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text')
+        .execute();
+    },
+  },
+};
+
+/** Every domain's migrations, in the order their names sort: core, auth (0002), audit (0003), settings (0004). */
+export const ALL_MIGRATIONS: Record<string, Migration> = {
+  ...migrations,
+  ...authMigrations,
+  ...auditMigrations,
+  ...settingsMigrations,
+};
+
 const provider: MigrationProvider = {
-  getMigrations: async () => migrations,
+  getMigrations: async () => ALL_MIGRATIONS,
 };
 
 /** Brings the schema up to date; throws naming the migration that failed. */

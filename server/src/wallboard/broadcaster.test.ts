@@ -27,7 +27,7 @@ function setup() {
     registry,
     stats: new WallboardStatsTracker(SERVICE_LEVEL_THRESHOLD_MS),
     clock,
-    settings: DEFAULT_WALLBOARD_SETTINGS,
+    settings: () => DEFAULT_WALLBOARD_SETTINGS,
     emit: (delta) => sent.push(delta),
     intervalMs: 60_000,
   });

@@ -7,8 +7,12 @@ export interface WallboardBroadcasterDeps {
   registry: LiveCallRegistry;
   stats: WallboardStatsTracker;
   clock: Clock;
-  settings: WallboardSettings;
-  /** Sends a delta to everyone in the wallboard room. */
+  /** The settings now (an admin may change them while the server runs). */
+  settings: () => WallboardSettings;
+  /**
+   * Sends a delta to the wallboard's audiences. Called once per flush with the one delta; the app derives
+   * the masked variant from it there, once, not per socket.
+   */
   emit: (delta: WallboardDelta) => void;
   intervalMs: number;
 }
@@ -42,7 +46,7 @@ export class WallboardBroadcaster {
       serverTime: now,
       calls: [...this.deps.registry.calls()],
       stats: this.deps.stats.stats(now),
-      settings: this.deps.settings,
+      settings: this.deps.settings(),
     };
   }
 
