@@ -17,6 +17,8 @@ describe('live wallboard in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const events = new EventFactory('browser');
+  /** Console messages about the content security policy: the app must work under the production CSP. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({ store: 'sqlite', longCallAmberMs: AMBER_MS, longCallRedMs: RED_MS });
@@ -31,6 +33,9 @@ describe('live wallboard in Chromium', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('console', (message) => {
+      if (/content security policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -101,5 +106,12 @@ describe('live wallboard in Chromium', () => {
     await expect.poll(() => page.getByTestId('call-event').count()).toBe(3);
     await expect.poll(() => page.getByTestId('call-state').first().innerText()).toMatch(/hold/i);
     await saveScreenshot(page, 'call-page');
+  });
+
+  // Tests in a file run in order: this one sees every page the tests above opened.
+  it('ran under the production content security policy without a single violation', async () => {
+    const response = await fetch(server.url);
+    expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(cspViolations).toEqual([]);
   });
 });
