@@ -10,5 +10,6 @@ export * from './calls.js';
 export * from './events.js';
 export * from './ingest.js';
 export * from './rules.js';
+export * from './screens.js';
 export * from './settings.js';
 export * from './wallboard.js';
