@@ -69,13 +69,47 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   });
 }
 
-/** A wallboard viewer of the real server: Socket.IO over a real WebSocket, `wallboard:join`, then deltas. */
-export async function connectServerDashboard(url: string, ledger: EventLedger, stats: SystemStats): Promise<Dashboard> {
+/**
+ * Signs in through `POST /api/auth/sign-in` and returns the session cookie (`earshot_session=...`) for the
+ * dashboards' `Cookie` header. The bench signs in once and shares the cookie, as 100 wall displays of one
+ * supervisor account would.
+ */
+export async function signInDashboards(url: string, credentials: { username: string; password: string }) {
+  const response = await withTimeout(
+    fetch(`${url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    }),
+    'sign-in',
+  );
+  if (response.status !== 200) {
+    throw new Error(`dashboard sign-in as ${credentials.username} failed: ${response.status} ${await response.text()}`);
+  }
+  const cookie = response.headers
+    .getSetCookie()
+    .find((header) => header.startsWith('earshot_session='))
+    ?.split(';')[0];
+  if (!cookie) throw new Error('dashboard sign-in answered 200 without a session cookie');
+  return cookie;
+}
+
+/**
+ * A wallboard viewer of the real server: Socket.IO over a real WebSocket with the session cookie,
+ * `wallboard:join`, then deltas.
+ */
+export async function connectServerDashboard(
+  url: string,
+  sessionCookie: string,
+  ledger: EventLedger,
+  stats: SystemStats,
+): Promise<Dashboard> {
   const agent = new CountingAgent();
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
+    extraHeaders: { cookie: sessionCookie },
     // engine.io-client types `agent` for browsers (string | boolean); in Node it is handed to `ws` as an http.Agent.
     agent: agent as unknown as string,
   });

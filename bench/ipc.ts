@@ -16,7 +16,15 @@ export interface ProcessWindowReport {
 }
 
 export type ChildMessage =
-  | { type: 'ready'; port: number; ingestKey: string; flushIntervalMs: number; store: string }
+  | {
+      type: 'ready';
+      port: number;
+      ingestKey: string;
+      flushIntervalMs: number;
+      store: string;
+      /** A demo account the dashboards sign in as (the server's dashboard socket needs a session); the floor has none. */
+      dashboardCredentials?: { username: string; password: string };
+    }
   | { type: 'window'; name: string; report: ProcessWindowReport }
   | { type: 'failed'; message: string };
 

@@ -27,6 +27,7 @@ import {
   connectServerIngest,
   type Dashboard,
   type IngestFeed,
+  signInDashboards,
 } from './clients.js';
 import { EventLedger, type Phase, SystemStats } from './ledger.js';
 import { log, report, round } from './report.js';
@@ -143,6 +144,11 @@ async function startRig(args: ResolvedBenchArgs, dataDir: string, started: Bench
   const serverStats = new SystemStats();
   const floorStats = new SystemStats();
   const serverUrl = `http://127.0.0.1:${server.ready.port}`;
+  const credentials = server.ready.dashboardCredentials;
+  if (!credentials) throw new Error('the server child sent no credentials for the dashboards');
+  // One sign-in shared by every dashboard (as many wall displays of one account), which also stays clear of
+  // the sign-in rate limits.
+  const sessionCookie = await signInDashboards(serverUrl, credentials);
   const rig: Rig = {
     args,
     server,
@@ -150,7 +156,9 @@ async function startRig(args: ResolvedBenchArgs, dataDir: string, started: Bench
     ledger,
     serverStats,
     floorStats,
-    serverDashboards: await connectAll(args.dashboards, () => connectServerDashboard(serverUrl, ledger, serverStats)),
+    serverDashboards: await connectAll(args.dashboards, () =>
+      connectServerDashboard(serverUrl, sessionCookie, ledger, serverStats),
+    ),
     floorDashboards: await connectAll(args.dashboards, () =>
       connectFloorDashboard(floor.ready.port, ledger, floorStats),
     ),

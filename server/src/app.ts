@@ -1,5 +1,7 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -7,6 +9,7 @@ import {
   closeCall,
   DEFAULT_RETENTION_DAYS,
   INGEST_NAMESPACE,
+  SCREENSHOT_MAX_BYTES,
   startOfDay,
   WALLBOARD_FLUSH_INTERVAL_MS,
   type WallboardSettings,
@@ -42,6 +45,10 @@ import { createIngestRouter, INGEST_BODY_LIMIT_BYTES } from './ingest/routes.js'
 import { disconnectIngestKey, type IngestNamespace, setUpIngestNamespace } from './ingest/socket.js';
 import { createConsoleLogger, type Logger } from './logger.js';
 import { RetentionService } from './retention/retentionService.js';
+import { createScreensRouter, SCREENS_UPLOAD_PATH } from './screens/routes.js';
+import { ScreenshotRepository } from './screens/screenshotRepository.js';
+import { ScreenshotService } from './screens/screenshotService.js';
+import { ScreensSocketHub } from './screens/socket.js';
 import { createSettingsRouter } from './settings/routes.js';
 import { SettingsService } from './settings/settingsService.js';
 import type { Store } from './store/openStore.js';
@@ -66,9 +73,12 @@ export type Frontend = { kind: 'static'; distDir: string } | { kind: 'vite' } | 
 export interface AppDeps {
   /** An open, migrated store (openStore). The app does not close it: whoever opened it does. */
   store: Store;
-  /** INGEST_KEYS and the starting settings; RETENTION_DAYS (default 90) and TRUST_PROXY (default off) optional. */
+  /**
+   * INGEST_KEYS and the starting settings; RETENTION_DAYS (default 90), TRUST_PROXY (default off) and DATA_DIR
+   * (screenshots; default a fresh temporary directory, for tests and benchmarks) optional.
+   */
   config: Pick<Config, 'ingestKeys' | 'longCallAmberMs' | 'longCallRedMs'> &
-    Partial<Pick<Config, 'retentionDays' | 'trustProxy'>>;
+    Partial<Pick<Config, 'retentionDays' | 'trustProxy' | 'dataDir'>>;
   clock?: Clock;
   logger?: Logger;
   frontend?: Frontend;
@@ -96,6 +106,9 @@ export interface EarshotApp {
   retention: RetentionService;
   /** Every /api route, mounted at `/api` (the permission-matrix test walks its stack). */
   apiRouter: Router;
+  screenshots: ScreenshotService;
+  /** Where media files (screenshots) are kept. */
+  dataDir: string;
   /** Closes calls a previous run left live, loads today's counts, and listens. */
   start(port: number, host?: string): Promise<{ port: number; url: string; closedCalls: number }>;
   /** Stops taking events, finishes those in flight, sends the last delta, closes sockets and the server. */
@@ -134,6 +147,10 @@ export function createApp(deps: AppDeps): EarshotApp {
     ...(deps.retentionIntervalMs ? { intervalMs: deps.retentionIntervalMs } : {}),
   });
   retention.register(callRecordsRetentionTarget(repository));
+  const dataDir = config.dataDir ?? mkdtempSync(path.join(tmpdir(), 'earshot-media-'));
+  mkdirSync(dataDir, { recursive: true });
+  const screenshots = new ScreenshotService({ repository: new ScreenshotRepository(store.db), dataDir, now, logger });
+  retention.register(screenshots.retentionTarget());
 
   const app = express();
   app.disable('x-powered-by');
@@ -174,6 +191,8 @@ export function createApp(deps: AppDeps): EarshotApp {
     io.to(SETTINGS_ROOM).emit('settings:updated', settings);
   });
 
+  const screensHub = new ScreensSocketHub({ io, registry, screenshots, clock, logger });
+
   io.use((socket, next) => {
     socket.data.connectedAt = Date.now();
     next();
@@ -194,6 +213,7 @@ export function createApp(deps: AppDeps): EarshotApp {
     if (user && can(user.role, 'wallboard:view')) void socket.join(SETTINGS_ROOM);
     registerWallboardHandlers(socket, { broadcaster, clock });
     registerCallWatchHandlers(socket, { registry, repository, logger, clock });
+    screensHub.register(socket);
   });
   // The ingest namespace speaks its own event map (shared/src/events.ts); socket.io types `of()` by the
   // server's map, hence the cast.
@@ -208,7 +228,13 @@ export function createApp(deps: AppDeps): EarshotApp {
   app.use(securityHeaders(frontend.kind === 'vite' ? 'development' : 'production'));
   // Refused before any reading: a declared length over the route's limit (body parsers also count bytes).
   app.use(
-    limitRequestBodies((req) => (req.path === INGEST_EVENTS_PATH ? INGEST_BODY_LIMIT_BYTES : API_BODY_LIMIT_BYTES)),
+    limitRequestBodies((req) =>
+      req.path === INGEST_EVENTS_PATH
+        ? INGEST_BODY_LIMIT_BYTES
+        : req.path === SCREENS_UPLOAD_PATH
+          ? SCREENSHOT_MAX_BYTES
+          : API_BODY_LIMIT_BYTES,
+    ),
   );
   app.use(createHealthRouter({ store, isReady: () => ready, liveCalls: () => registry.size, startedAt, logger }));
 
@@ -222,6 +248,7 @@ export function createApp(deps: AppDeps): EarshotApp {
     createAuditRouter({ audit }),
     createCallsRouter(repository),
     createSettingsRouter({ settings: settingsService, audit }),
+    createScreensRouter({ screenshots, registry, repository, verifyIngestKey, audit, now, logger }),
   );
   apiRouter.use(apiNotFound);
   app.use('/api', apiRouter);
@@ -251,6 +278,8 @@ export function createApp(deps: AppDeps): EarshotApp {
     audit,
     retention,
     apiRouter,
+    screenshots,
+    dataDir,
 
     async start(port, host) {
       const closed = await repository.closeDanglingCalls(clock.now(), (call) =>
@@ -285,6 +314,7 @@ export function createApp(deps: AppDeps): EarshotApp {
         ready = false;
         await ingest.stop();
         broadcaster.stop();
+        screensHub.stop();
         await retention.stop();
         detachSocketGuard();
         await closeVite?.();

@@ -82,6 +82,8 @@ export async function runServer(frontend: Frontend): Promise<void> {
       agents: sim.agents,
       callsPerHour: sim.callsPerHour,
       speed: sim.speed,
+      // The agents' screens too (a capped number of uploads per second, whatever the number of calls).
+      screens: true,
       seed: sim.seed,
       log: (line) => logger.info(`[simulator] ${line}`),
     });

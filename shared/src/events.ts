@@ -2,6 +2,7 @@ import type { Ack } from './ack.js';
 import type { AuthSocketData, Permission } from './auth.js';
 import type { Call } from './calls.js';
 import type { IngestBatchItem, IngestEvent, IngestResult } from './ingest.js';
+import type { CaptureState, ScreenshotAnnouncement, ScreenshotMeta, WatchScreensPayload } from './screens.js';
 import type { AppSettings } from './settings.js';
 import type { CallDetail, CallEventRecord, WallboardDelta, WallboardSnapshot, WatchCallPayload } from './wallboard.js';
 
@@ -18,6 +19,10 @@ export interface ServerToClientEvents {
   'call:event': (event: CallEventRecord) => void;
   /** To every signed-in dashboard that may view the wallboard: an admin changed the settings (live). */
   'settings:updated': (settings: AppSettings) => void;
+  /** To dashboards showing the call (after `screens:watch`) and to its call page: a new screenshot exists. */
+  'screen:captured': (announcement: ScreenshotAnnouncement) => void;
+  /** To an agent's capture page: whether they are on a call, the capture interval, who is watching. */
+  'capture:state': (state: CaptureState) => void;
 }
 
 export interface ClientToServerEvents {
@@ -27,6 +32,16 @@ export interface ClientToServerEvents {
   /** Joins one call's room and answers with the call and its history so far. */
   'call:watch': (payload: WatchCallPayload, ack: (result: Ack<CallDetail>) => void) => void;
   'call:unwatch': (payload: WatchCallPayload) => void;
+  /**
+   * The calls whose tiles are visible now (replaces the previous set). Answers the latest screenshot of
+   * each, or null; later ones arrive as `screen:captured`. Tiles off screen get no thumbnails.
+   */
+  'screens:watch': (
+    payload: WatchScreensPayload,
+    ack: (result: Ack<Record<string, ScreenshotMeta | null>>) => void,
+  ) => void;
+  /** The capture page joins its agent's room and gets the current CaptureState; updates follow. */
+  'capture:join': (ack: (result: Ack<CaptureState>) => void) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -46,6 +61,8 @@ export const DASHBOARD_COMMAND_PERMISSIONS = {
   'wallboard:leave': null,
   'call:watch': 'calls:view',
   'call:unwatch': null,
+  'screens:watch': 'screens:view',
+  'capture:join': 'screens:upload',
 } as const satisfies Record<keyof ClientToServerEvents, Permission | null>;
 export type DashboardCommand = keyof typeof DASHBOARD_COMMAND_PERMISSIONS;
 

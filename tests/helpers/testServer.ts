@@ -131,12 +131,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const ingestKey = options.ingestKey ?? `test-key-${randomBytes(8).toString('hex')}`;
   const logger = options.logger ?? createMemoryLogger();
   let store: Store | undefined;
+  // Media files (screenshots) of this server alone, removed on close.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-test-media-'));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
   try {
     store = await openStore(storeLocation.location);
     const app = createApp({
       store,
       config: {
         ingestKeys: [ingestKey],
+        dataDir,
         longCallAmberMs: options.longCallAmberMs ?? LONG_CALL_AMBER_MS,
         longCallRedMs: options.longCallRedMs ?? LONG_CALL_RED_MS,
         ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
@@ -174,6 +178,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           credentialsByUrl.delete(url);
           await app.close();
           await openedStore.close();
+          removeDataDir();
           if (ownsLocation) await storeLocation.dispose();
         })();
         return closing;
@@ -181,6 +186,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     };
   } catch (error) {
     await store?.close().catch(() => {});
+    removeDataDir();
     if (ownsLocation) await storeLocation.dispose().catch(() => {});
     throw error;
   }

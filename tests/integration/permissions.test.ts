@@ -12,6 +12,7 @@ import {
   type User,
 } from '@earshot/shared';
 import type { Router } from 'express';
+import sharp from 'sharp';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -61,6 +62,7 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
   const sessions = new Map<Role, TestSession>();
   let admin: TestSession;
   let patchTarget: User;
+  let screenshotId: string;
   let nextId = 0;
   const f = new EventFactory(`perm-${kind}`);
 
@@ -81,6 +83,16 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
       f.answered('perm-call', t),
     ]);
     expect(seeded.status).toBe(200);
+    const image = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
+    const uploaded = await fetch(`${server.url}/api/screens?callId=perm-call&capturedAt=${t}&agentId=agent-1`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', 'x-earshot-ingest-key': server.ingestKey },
+      body: new Uint8Array(image),
+    });
+    expect(uploaded.status).toBe(201);
+    screenshotId = ((await uploaded.json()) as { screenshot: { id: string } }).screenshot.id;
   });
   afterAll(async () => {
     await server?.close();
@@ -156,6 +168,30 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
       attempt: async () => ({ path: '/api/calls/perm-call' }),
     },
     { method: 'GET', route: '/settings', access: 'wallboard:view', ok: 200 },
+    // An allowed caller (an agent) gets past the permission check to the query check; the full upload, and
+    // uploads with an ingest key, are in screens.test.ts.
+    { method: 'POST', route: '/screens', access: 'screens:upload', ok: 400 },
+    {
+      method: 'GET',
+      route: '/screens/:id',
+      access: 'screens:view',
+      ok: 200,
+      attempt: async () => ({ path: `/api/screens/${screenshotId}` }),
+    },
+    {
+      method: 'GET',
+      route: '/screens/:id/thumb',
+      access: 'screens:view',
+      ok: 200,
+      attempt: async () => ({ path: `/api/screens/${screenshotId}/thumb` }),
+    },
+    {
+      method: 'GET',
+      route: '/calls/:id/screens',
+      access: 'screens:view',
+      ok: 200,
+      attempt: async () => ({ path: '/api/calls/perm-call/screens' }),
+    },
     {
       method: 'PUT',
       route: '/settings',
@@ -171,6 +207,8 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
     'wallboard:leave': { acks: false },
     'call:watch': { payload: { callId: 'perm-call' }, acks: true },
     'call:unwatch': { payload: { callId: 'perm-call' }, acks: false },
+    'screens:watch': { payload: { callIds: ['perm-call'] }, acks: true },
+    'capture:join': { acks: true },
   };
 
   function expectedStatus(row: RouteRow, caller: Caller): number {

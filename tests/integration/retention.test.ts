@@ -54,7 +54,10 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
 
     const run = await server.app.retention.runOnce();
     expect(run.retentionDays).toBe(90);
-    expect(run.targets).toEqual([{ name: 'calls', deleted: { calls: 1, callEvents: 3 } }]);
+    expect(run.targets).toEqual([
+      { name: 'calls', deleted: { calls: 1, callEvents: 3 } },
+      { name: 'screenshots', deleted: { screenshots: 0 } },
+    ]);
     expect(await callStatus('old-ended')).toBe(404);
     expect(await eventRows('old-ended')).toBe(0);
     // A call still live is never deleted, however old; a recent one stays.
@@ -99,7 +102,10 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
     });
     expect(changed.status).toBe(200);
     const run = await server.app.retention.runOnce();
-    expect(run).toMatchObject({ retentionDays: 5, targets: [{ name: 'calls', deleted: { calls: 1, callEvents: 3 } }] });
+    expect(run).toMatchObject({
+      retentionDays: 5,
+      targets: [{ name: 'calls', deleted: { calls: 1, callEvents: 3 } }, { name: 'screenshots' }],
+    });
     expect(await callStatus('week-old')).toBe(404);
   });
 

@@ -19,6 +19,7 @@ import { formatDateTime, formatDuration } from '../lib/time.js';
 import { StateBadge } from '../ui/icons.js';
 import { tileSeverity } from '../wallboard/severity.js';
 import { describeEvent, END_REASON_LABELS } from './callDetail.js';
+import { ScreenMonitor } from './ScreenMonitor.js';
 import { useLiveCall } from './useLiveCall.js';
 
 export function CallPage() {
@@ -60,7 +61,9 @@ export function CallPage() {
 function CallView({ call, events, liveError }: { call: Call; events: CallEventRecord[]; liveError: string | null }) {
   const settings = useQuery(settingsQueryOptions()).data ?? DEFAULT_WALLBOARD_SETTINGS;
   // Listening, whispering and barging are the controller's; a supervisor watches read-only.
-  const mayListen = can(useSession().user.role, 'audio:listen');
+  const role = useSession().user.role;
+  const mayListen = can(role, 'audio:listen');
+  const mayViewScreens = can(role, 'screens:view');
   const now = useServerNow();
   const live = call.state !== 'ended';
   const queued = call.state === 'queued';
@@ -107,14 +110,19 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
           <h2 id="monitor-title" className="panel-title">
             Live monitor
           </h2>
-          <div className="monitor-placeholder">
-            <p className="monitor-placeholder-title">Agent's screen and live audio</p>
-            <p>
-              {mayListen
-                ? "This is where the agent's screen, the call's audio and the listen, whisper and barge controls will appear. They are not connected in this version of Earshot."
-                : "This is where the agent's screen will appear. It is not connected in this version of Earshot."}
+          {mayViewScreens ? (
+            <ScreenMonitor callId={call.id} live={live} />
+          ) : (
+            <div className="monitor-placeholder">
+              <p className="monitor-placeholder-title">Agent's screen</p>
+              <p>Your role does not show agents' screens.</p>
+            </div>
+          )}
+          {mayListen && (
+            <p className="muted monitor-note">
+              Live audio and the listen, whisper and barge controls are not connected in this version of Earshot.
             </p>
-          </div>
+          )}
         </section>
 
         <section className="panel details-panel" aria-labelledby="details-title">

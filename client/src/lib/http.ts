@@ -64,7 +64,9 @@ export function parseRetryAfterS(header: string | null): number | null {
 
 async function request<T>(method: string, path: string, body: unknown, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const raw = body instanceof Blob;
+  if (raw) headers['content-type'] = body.type || 'application/octet-stream';
+  else if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
@@ -73,7 +75,7 @@ async function request<T>(method: string, path: string, body: unknown, options: 
       headers,
       credentials: 'same-origin',
       signal: options.signal ?? null,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
@@ -107,6 +109,11 @@ export function sendJson<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   return request<T>(method, path, body, options);
+}
+
+/** POSTs raw bytes (Content-Type from the blob, with the CSRF token) and returns the JSON answer. */
+export function sendBlob<T>(path: string, blob: Blob, options: RequestOptions = {}): Promise<T> {
+  return request<T>('POST', path, blob, options);
 }
 
 /** A sentence for any error a request can end with, for showing next to what failed. */

@@ -1,4 +1,12 @@
-import type { Ack, CallDetail, ClientToServerEvents, ServerToClientEvents, WallboardSnapshot } from '@earshot/shared';
+import type {
+  Ack,
+  CallDetail,
+  CaptureState,
+  ClientToServerEvents,
+  ScreenshotMeta,
+  ServerToClientEvents,
+  WallboardSnapshot,
+} from '@earshot/shared';
 import { io, type Socket } from 'socket.io-client';
 
 /**
@@ -187,4 +195,25 @@ export async function watchCall(callId: string): Promise<Ack<CallDetail>> {
 export function unwatchCall(callId: string): void {
   const s = connection();
   if (s.connected) s.emit('call:unwatch', { callId });
+}
+
+/**
+ * Tells the server which calls' tiles are on screen now (replacing the previous set); the answer is the
+ * latest screenshot of each, and newer ones follow as `screen:captured`.
+ */
+export async function watchScreens(callIds: string[]): Promise<Ack<Record<string, ScreenshotMeta | null>>> {
+  try {
+    return noticeRefusal(await connection().timeout(ACK_TIMEOUT_MS).emitWithAck('screens:watch', { callIds }));
+  } catch {
+    return noAnswer('screens:watch');
+  }
+}
+
+/** The capture page joins its agent's room: the answer is the current CaptureState; `capture:state` follows. */
+export async function joinCapture(): Promise<Ack<CaptureState>> {
+  try {
+    return noticeRefusal(await connection().timeout(ACK_TIMEOUT_MS).emitWithAck('capture:join'));
+  } catch {
+    return noAnswer('capture:join');
+  }
 }

@@ -2,7 +2,9 @@ import {
   type Call,
   holdTimeMs,
   queueWaitMs,
+  type ScreenshotMeta,
   type Severity,
+  screenshotThumbUrl,
   TOPIC_LABELS,
   talkTimeMs,
   type WallboardSettings,
@@ -10,8 +12,10 @@ import {
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
 import { useServerNow } from '../lib/serverClock.js';
+import { useNow } from '../lib/ticker.js';
 import { formatClock, formatDuration } from '../lib/time.js';
 import { HoldIcon, STATE_LABELS, StateBadge, TransferIcon } from '../ui/icons.js';
+import { screenshotAge } from './screenThumbs.js';
 import { tileSeverity } from './severity.js';
 
 const SEVERITY_WORDS: Record<Severity, string> = { normal: '', amber: 'long', red: 'very long' };
@@ -19,10 +23,18 @@ const SEVERITY_WORDS: Record<Severity, string> = { normal: '', amber: 'long', re
 interface CallTileProps {
   call: Call;
   settings: WallboardSettings;
+  /** Whether this tile has room for the agent's screen (roles that may view screens). */
+  showScreen?: boolean;
+  screenshot?: ScreenshotMeta | null;
 }
 
 /** One live call on the wallboard. Its timers tick from the shared clock; the tile is a link to the call. */
-export const CallTile = memo(function CallTile({ call, settings }: CallTileProps) {
+export const CallTile = memo(function CallTile({
+  call,
+  settings,
+  showScreen = false,
+  screenshot = null,
+}: CallTileProps) {
   const now = useServerNow();
   const severity = tileSeverity(call, now, settings);
   const queued = call.state === 'queued';
@@ -91,7 +103,51 @@ export const CallTile = memo(function CallTile({ call, settings }: CallTileProps
             </span>
           )}
         </div>
+        {showScreen && <TileScreen screenshot={screenshot} queued={queued} />}
       </Link>
     </div>
   );
 });
+
+/** The agent's latest screen under the timers; dimmed and labelled when it is old. */
+function TileScreen({ screenshot, queued }: { screenshot: ScreenshotMeta | null; queued: boolean }) {
+  // Capture times are stamped by the agent's browser: compare them with this browser's clock.
+  const now = useNow();
+  if (!screenshot) {
+    return (
+      <div className="tile-screen tile-screen-none" data-testid="tile-screen-none">
+        <span className="tile-screen-box" aria-hidden="true" />
+        <span className="tile-screen-caption">{queued ? 'no agent yet' : 'no screen yet'}</span>
+      </div>
+    );
+  }
+  const { ageMs, stale } = screenshotAge(screenshot, now);
+  return (
+    <div
+      className={`tile-screen${stale ? ' tile-screen-stale' : ''}`}
+      data-testid="tile-screen"
+      data-screenshot-id={screenshot.id}
+      data-stale={stale}
+    >
+      <img
+        className="tile-screen-box"
+        src={screenshotThumbUrl(screenshot.id)}
+        alt="Agent's screen"
+        loading="lazy"
+        width={screenshot.thumbWidth}
+        height={screenshot.thumbHeight}
+      />
+      <span className="tile-screen-caption">
+        {stale ? (
+          <span className="tile-screen-stale-label">
+            stale <span className="timer">{formatDuration(ageMs).replace(/^0(?=\d:)/, '')}</span>
+          </span>
+        ) : (
+          <>
+            screen <span className="timer">{formatClock(screenshot.capturedAt)}</span>
+          </>
+        )}
+      </span>
+    </div>
+  );
+}

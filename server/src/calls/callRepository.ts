@@ -1,5 +1,5 @@
 import type { Call, CallDetail, CallEventRecord, CallsPage, CallsQuery, IngestEvent } from '@earshot/shared';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { CallEventsTable, CallsTable, Database } from '../store/database.js';
 import { type CallsCursor, encodeCursor } from './cursor.js';
 
@@ -120,58 +120,31 @@ export class CallRepository {
    * Writes the call row and its new history entry in one transaction (plus the agent, when the event names
    * one). Throws DuplicateEventError, writing nothing, when the event id is already stored.
    */
-  async saveChange(change: CallChange, agent?: { id: string; name: string }): Promise<void> {
-    const row = rowFromCall(change.call, change.seq);
+  async saveChange(change: CallChange, agent?: AgentSighting): Promise<void> {
+    await this.saveChanges([{ change, ...(agent ? { agent } : {}) }]);
+  }
+
+  /**
+   * Writes several changes, in order, in ONE transaction: all of them or none. One commit for a whole ingest
+   * batch instead of one per event is most of what ingest costs on SQLite (each commit rewrites the touched
+   * index pages and syncs the WAL). `pacing` lets other work run every so many changes (the transaction
+   * stays open meanwhile; on SQLite other queries wait for it). Throws DuplicateEventError, writing nothing, when any event id is
+   * already stored.
+   */
+  async saveChanges(
+    changes: readonly { change: CallChange; agent?: AgentSighting }[],
+    pacing?: { yieldEvery: number; yieldToEventLoop: () => Promise<void> },
+  ): Promise<void> {
+    if (changes.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      if (change.isNew) {
-        await trx.insertInto('calls').values(row).execute();
-      } else {
-        const { id, ...fields } = row;
-        await trx.updateTable('calls').set(fields).where('id', '=', id).execute();
+      for (const [position, { change }] of changes.entries()) {
+        // better-sqlite3 is synchronous: without a pause a long batch holds the event loop for its whole run.
+        if (pacing && position > 0 && position % pacing.yieldEvery === 0) await pacing.yieldToEventLoop();
+        await writeChange(trx, change);
       }
-      const inserted = await trx
-        .insertInto('call_events')
-        .values({
-          event_id: change.record.eventId,
-          call_id: change.record.callId,
-          seq: change.seq,
-          type: change.record.type,
-          at: change.record.at,
-          received_at: change.record.receivedAt,
-          detail: JSON.stringify(change.record.detail),
-        })
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .executeTakeFirst();
-      if (inserted.numInsertedOrUpdatedRows === 0n) throw new DuplicateEventError(change.record.eventId);
-      if (agent) {
-        const at = change.record.at;
-        await trx
-          .insertInto('agents')
-          .values({ id: agent.id, name: agent.name, first_seen_at: at, last_seen_at: at })
-          // Events of different calls may be stored in any order: keep the earliest and latest sighting, and
-          // the name from the latest. CASE rather than min/greatest, which the two dialects spell differently.
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet((eb) => {
-              const newer = eb('excluded.last_seen_at', '>=', eb.ref('agents.last_seen_at'));
-              return {
-                name: eb.case().when(newer).then(eb.ref('excluded.name')).else(eb.ref('agents.name')).end(),
-                last_seen_at: eb
-                  .case()
-                  .when(newer)
-                  .then(eb.ref('excluded.last_seen_at'))
-                  .else(eb.ref('agents.last_seen_at'))
-                  .end(),
-                first_seen_at: eb
-                  .case()
-                  .when(eb('excluded.first_seen_at', '<', eb.ref('agents.first_seen_at')))
-                  .then(eb.ref('excluded.first_seen_at'))
-                  .else(eb.ref('agents.first_seen_at'))
-                  .end(),
-              };
-            }),
-          )
-          .execute();
-      }
+      // One upsert per agent, in id order: fewer statements, and concurrent PostgreSQL transactions lock
+      // the agents' rows in the same order, so they cannot deadlock on them.
+      for (const agent of latestSightings(changes)) await upsertAgent(trx, agent);
     });
   }
 
@@ -304,4 +277,90 @@ export class CallRepository {
       return closed;
     });
   }
+}
+
+/** An agent named by an event, seen at the event's time. */
+export interface AgentSighting {
+  id: string;
+  name: string;
+}
+
+interface AgentSpan {
+  id: string;
+  name: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** Per agent: the earliest and latest sighting in `changes`, and the name from the latest (the later on ties). */
+function latestSightings(changes: readonly { change: CallChange; agent?: AgentSighting }[]): AgentSpan[] {
+  const spans = new Map<string, AgentSpan>();
+  for (const { change, agent } of changes) {
+    if (!agent) continue;
+    const at = change.record.at;
+    const span = spans.get(agent.id);
+    if (!span) {
+      spans.set(agent.id, { id: agent.id, name: agent.name, firstSeenAt: at, lastSeenAt: at });
+      continue;
+    }
+    if (at >= span.lastSeenAt) {
+      span.lastSeenAt = at;
+      span.name = agent.name;
+    }
+    if (at < span.firstSeenAt) span.firstSeenAt = at;
+  }
+  return [...spans.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+async function writeChange(trx: Transaction<Database>, change: CallChange): Promise<void> {
+  const row = rowFromCall(change.call, change.seq);
+  if (change.isNew) {
+    await trx.insertInto('calls').values(row).execute();
+  } else {
+    const { id, ...fields } = row;
+    await trx.updateTable('calls').set(fields).where('id', '=', id).execute();
+  }
+  const inserted = await trx
+    .insertInto('call_events')
+    .values({
+      event_id: change.record.eventId,
+      call_id: change.record.callId,
+      seq: change.seq,
+      type: change.record.type,
+      at: change.record.at,
+      received_at: change.record.receivedAt,
+      detail: JSON.stringify(change.record.detail),
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .executeTakeFirst();
+  if (inserted.numInsertedOrUpdatedRows === 0n) throw new DuplicateEventError(change.record.eventId);
+}
+
+async function upsertAgent(trx: Transaction<Database>, agent: AgentSpan): Promise<void> {
+  await trx
+    .insertInto('agents')
+    .values({ id: agent.id, name: agent.name, first_seen_at: agent.firstSeenAt, last_seen_at: agent.lastSeenAt })
+    // Events of different calls may be stored in any order: keep the earliest and latest sighting, and
+    // the name from the latest. CASE rather than min/greatest, which the two dialects spell differently.
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => {
+        const newer = eb('excluded.last_seen_at', '>=', eb.ref('agents.last_seen_at'));
+        return {
+          name: eb.case().when(newer).then(eb.ref('excluded.name')).else(eb.ref('agents.name')).end(),
+          last_seen_at: eb
+            .case()
+            .when(newer)
+            .then(eb.ref('excluded.last_seen_at'))
+            .else(eb.ref('agents.last_seen_at'))
+            .end(),
+          first_seen_at: eb
+            .case()
+            .when(eb('excluded.first_seen_at', '<', eb.ref('agents.first_seen_at')))
+            .then(eb.ref('excluded.first_seen_at'))
+            .else(eb.ref('agents.first_seen_at'))
+            .end(),
+        };
+      }),
+    )
+    .execute();
 }

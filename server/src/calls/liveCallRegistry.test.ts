@@ -84,6 +84,30 @@ describe('LiveCallRegistry', () => {
     await registry.idle();
   });
 
+  it('runs a task holding several calls after the earlier tasks of each, and before the later ones', async () => {
+    const registry = new LiveCallRegistry();
+    const log: string[] = [];
+    const task = (name: string, ms: number) => async () => {
+      log.push(`${name} start`);
+      await pause(ms);
+      log.push(`${name} end`);
+    };
+    await Promise.all([
+      registry.runExclusive('c1', task('c1 first', 20)),
+      registry.runExclusive('c2', task('c2 first', 5)),
+      registry.runExclusiveForAll(['c1', 'c2', 'c1'], task('both', 5)),
+      registry.runExclusive('c2', task('c2 after', 1)),
+      registry.runExclusive('c3', task('c3 alone', 1)),
+    ]);
+    const at = (entry: string) => log.indexOf(entry);
+    expect(at('both start')).toBeGreaterThan(at('c1 first end'));
+    expect(at('both start')).toBeGreaterThan(at('c2 first end'));
+    expect(at('c2 after start')).toBeGreaterThan(at('both end'));
+    // Calls the task does not hold are not held up by it.
+    expect(at('c3 alone end')).toBeLessThan(at('both start'));
+    await registry.idle();
+  });
+
   it('tracks live event ids and forgets them, with the call, when it ends', () => {
     const registry = new LiveCallRegistry();
     const seen: string[] = [];

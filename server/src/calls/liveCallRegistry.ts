@@ -59,15 +59,26 @@ export class LiveCallRegistry {
    * not stop the chain; its error goes to its own caller.
    */
   runExclusive<T>(callId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(callId) ?? Promise.resolve();
+    return this.runExclusiveForAll([callId], task);
+  }
+
+  /**
+   * Runs `task` once every task queued before it on any of `callIds` has settled, and holds all those calls
+   * until it settles (an ingest batch that writes several calls in one transaction). It joins every call's
+   * queue at the moment it is called, so queues are always joined in one global order and two such tasks
+   * cannot wait on each other.
+   */
+  runExclusiveForAll<T>(callIds: Iterable<string>, task: () => Promise<T>): Promise<T> {
+    const ids = [...new Set(callIds)];
+    const previous = Promise.all(ids.map((id) => this.tails.get(id) ?? Promise.resolve()));
     const result = previous.then(task);
     const tail = result.then(
       () => {},
       () => {},
     );
-    this.tails.set(callId, tail);
+    for (const id of ids) this.tails.set(id, tail);
     void tail.then(() => {
-      if (this.tails.get(callId) === tail) this.tails.delete(callId);
+      for (const id of ids) if (this.tails.get(id) === tail) this.tails.delete(id);
     });
     return result;
   }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agentRoom,
   callRoom,
   reassignRooms,
   SETTINGS_ROOM,
+  screensRoom,
   WALLBOARD_MASKED_ROOM,
   WALLBOARD_ROOM,
   wallboardRoomFor,
@@ -42,5 +44,16 @@ describe('dashboard rooms', () => {
     const socket = member(WALLBOARD_ROOM, SETTINGS_ROOM, callRoom('c1', false));
     reassignRooms(socket, 'trainer');
     expect([...socket.rooms]).toEqual(['socket-id']);
+  });
+
+  it('takes a socket out of screen rooms when its new role may not view screens', () => {
+    const socket = member(screensRoom('c1'));
+    reassignRooms(socket, 'controller');
+    expect(socket.rooms.has(screensRoom('c1'))).toBe(true);
+    reassignRooms(socket, 'trainer');
+    expect(socket.rooms.has(screensRoom('c1'))).toBe(false);
+    const capture = member(agentRoom('agent-1'));
+    reassignRooms(capture, 'supervisor');
+    expect(capture.rooms.has(agentRoom('agent-1'))).toBe(false);
   });
 });

@@ -15,6 +15,15 @@ export const SETTINGS_ROOM = 'settings';
 const CALL_ROOM_PREFIX = 'call:';
 const CALL_MASKED_ROOM_PREFIX = 'call-masked:';
 
+const SCREENS_ROOM_PREFIX = 'screens:';
+const AGENT_ROOM_PREFIX = 'agent:';
+
+/** Dashboards with this call's tile on screen (after `screens:watch`): they hear `screen:captured`. */
+export const screensRoom = (callId: string) => `${SCREENS_ROOM_PREFIX}${callId}`;
+export const isScreensRoom = (room: string) => room.startsWith(SCREENS_ROOM_PREFIX);
+/** An agent's capture pages (after `capture:join`): they hear `capture:state`. */
+export const agentRoom = (agentId: string) => `${AGENT_ROOM_PREFIX}${agentId}`;
+
 export function wallboardRoomFor(role: Role): string {
   return seesCallerNumbers(role) ? WALLBOARD_ROOM : WALLBOARD_MASKED_ROOM;
 }
@@ -51,6 +60,10 @@ export function reassignRooms(socket: RoomMember, role: Role): void {
         room.startsWith(CALL_ROOM_PREFIX) ? CALL_ROOM_PREFIX.length : CALL_MASKED_ROOM_PREFIX.length,
       );
       target = can(role, 'calls:view') ? callRoomFor(callId, role) : null;
+    } else if (room.startsWith(SCREENS_ROOM_PREFIX)) {
+      target = can(role, 'screens:view') ? room : null;
+    } else if (room.startsWith(AGENT_ROOM_PREFIX)) {
+      target = can(role, 'screens:upload') ? room : null;
     }
     if (target === room) continue;
     void socket.leave(room);

@@ -11,6 +11,7 @@ import {
 } from '@earshot/shared';
 import { io, type Socket } from 'socket.io-client';
 import { CallCentreModel } from './model.js';
+import { ScreenUploader } from './screenUploader.js';
 
 /*
  * The thin, impure half of the simulator: runs the model against real timers and sends its events over
@@ -48,6 +49,8 @@ export interface DriverOptions {
   seed: number;
   startAt: number;
   runId: string;
+  /** Simulated agent screens uploaded to POST /api/screens; null: none. */
+  screens?: { maxUploadsPerSecond: number } | null;
   log: (line: string) => void;
 }
 
@@ -80,6 +83,7 @@ class SimulatorDriver {
   private readonly options: DriverOptions;
   private readonly model: CallCentreModel;
   private readonly socket: IngestSocket;
+  private readonly screens: ScreenUploader | null;
   private readonly counts: SimulatorStats = { offered: 0, answered: 0, abandoned: 0, ended: 0, rejected: 0 };
   /** Stamped events waiting to be sent, in order. */
   private readonly outbox: IngestEvent[] = [];
@@ -113,6 +117,16 @@ class SimulatorDriver {
       startAt: options.startAt,
       runId: options.runId,
     });
+    this.screens = options.screens
+      ? new ScreenUploader({
+          serverUrl: options.serverUrl,
+          ingestKey: options.ingestKey,
+          seed: options.seed,
+          speed: options.speed,
+          maxUploadsPerSecond: options.screens.maxUploadsPerSecond,
+          log: options.log,
+        })
+      : null;
     this.socket = io(`${options.serverUrl.replace(/\/+$/, '')}${INGEST_NAMESPACE}`, {
       auth: { key: options.ingestKey },
       autoConnect: false,
@@ -154,12 +168,15 @@ class SimulatorDriver {
     );
     this.anchorMs = performance.now();
     this.socket.connect();
+    this.screens?.start();
     this.tick();
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    const screens = this.screens?.stop();
+    if (screens) this.options.log(`screens: ${screens.uploaded} uploaded, ${screens.failures} failed`);
     if (this.timer) clearTimeout(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.timer = null;
@@ -270,6 +287,7 @@ class SimulatorDriver {
   }
 
   private accepted(event: IngestEvent): void {
+    this.screens?.observe(event);
     switch (event.type) {
       case 'call.offered':
         this.counts.offered += 1;

@@ -1,6 +1,7 @@
 import type { RunningSimulator } from './driver.js';
 import { runSimulator } from './driver.js';
 import { SimulatorSettingsSchema } from './options.js';
+import { DEFAULT_SCREEN_UPLOADS_PER_SECOND } from './screenUploader.js';
 
 export type { RunningSimulator, SimulatorStats } from './driver.js';
 export { CLI_USAGE, parseCliArgs, SIMULATOR_DEFAULTS, SimulatorSettingsSchema } from './options.js';
@@ -21,12 +22,21 @@ export interface SimulatorOptions {
   seed: number;
   /** Epoch ms where the simulated clock starts, for the hour-of-day profile; default Date.now(). */
   startAt?: number;
+  /**
+   * Simulated agent screens (rendered desktops uploaded every CAPTURE_INTERVAL_MS of real time per call on
+   * the go), at most `maxUploadsPerSecond` overall (default DEFAULT_SCREEN_UPLOADS_PER_SECOND). Default off.
+   */
+  screens?: boolean | { maxUploadsPerSecond: number };
   log?: (line: string) => void;
 }
 
 /** Starts the simulator; it connects, reconnects on its own, and runs until stop(). Throws on invalid options. */
 export function startSimulator(options: SimulatorOptions): RunningSimulator {
-  const { log, ...settings } = options;
+  const { log, screens, ...settings } = options;
+  const maxUploadsPerSecond =
+    typeof screens === 'object' ? screens.maxUploadsPerSecond : DEFAULT_SCREEN_UPLOADS_PER_SECOND;
+  if (!(maxUploadsPerSecond > 0))
+    throw new Error('invalid simulator options: screens.maxUploadsPerSecond must be more than 0');
   const parsed = SimulatorSettingsSchema.safeParse(settings);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
@@ -38,6 +48,7 @@ export function startSimulator(options: SimulatorOptions): RunningSimulator {
     startAt: parsed.data.startAt ?? startedAt,
     // The server remembers event ids forever: the start time keeps a restarted run from reusing them.
     runId: startedAt.toString(36),
+    screens: screens ? { maxUploadsPerSecond } : null,
     log: log ?? ((line) => console.log(`[simulator] ${line}`)),
   });
 }

@@ -1,12 +1,13 @@
 import type { CallState, EndReason, Line, Topic } from '@earshot/shared';
 import type { AuditTables } from '../audit/tables.js';
 import type { AuthTables } from '../auth/tables.js';
+import type { ScreenshotTables } from '../screens/tables.js';
 
 /**
  * The store's tables as Kysely sees them. Times are epoch milliseconds in `bigint` columns; both drivers
  * hand them back as JS numbers (SQLite natively, PostgreSQL through the int8 parser set in openStore).
  */
-export interface Database extends AuthTables, AuditTables {
+export interface Database extends AuthTables, AuditTables, ScreenshotTables {
   calls: CallsTable;
   call_events: CallEventsTable;
   agents: AgentsTable;

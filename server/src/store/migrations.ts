@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { auditMigrations } from '../audit/migrations.js';
 import { authMigrations } from '../auth/migrations.js';
+import { screenshotMigrations } from '../screens/migrations.js';
 
 /**
  * Versioned migrations, kept in code so they ship with the server and run at start. Names sort in the
@@ -91,12 +92,16 @@ const settingsMigrations: Record<string, Migration> = {
   },
 };
 
-/** Every domain's migrations, in the order their names sort: core, auth (0002), audit (0003), settings (0004). */
+/**
+ * Every domain's migrations, in the order their names sort: core, auth (0002), audit (0003), settings (0004),
+ * screenshots (0005).
+ */
 export const ALL_MIGRATIONS: Record<string, Migration> = {
   ...migrations,
   ...authMigrations,
   ...auditMigrations,
   ...settingsMigrations,
+  ...screenshotMigrations,
 };
 
 const provider: MigrationProvider = {
