@@ -4,7 +4,8 @@ import { CLI_USAGE, parseCliArgs } from './options.js';
 /**
  * The simulator as its own process, against any Earshot server:
  *   node --import tsx server/src/simulator/cli.ts --url http://localhost:8080 --key KEY --speed 10
- * Flags fall back to EARSHOT_URL, INGEST_KEY, SIM_AGENTS, SIM_CALLS_PER_HOUR, SIM_SPEED, SIM_SEED.
+ * Flags fall back to EARSHOT_URL, INGEST_KEY, SIM_AGENTS, SIM_CALLS_PER_HOUR, SIM_SPEED, SIM_SEED. Agents'
+ * screens are rendered and uploaded too, unless --no-screens.
  */
 
 /** How often a status line is printed. */
@@ -21,7 +22,7 @@ if (parsed.kind === 'error') {
 }
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-const simulator = startSimulator({ ...parsed.settings, log });
+const simulator = startSimulator({ ...parsed.settings, screens: parsed.screens, log });
 
 const status = setInterval(() => {
   const { offered, answered, abandoned, ended, rejected } = simulator.stats();

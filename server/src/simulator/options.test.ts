@@ -40,6 +40,13 @@ describe('parseCliArgs', () => {
     expect(settings.seed).toBe(SIMULATOR_DEFAULTS.seed);
   });
 
+  it("renders the agents' screens unless --no-screens", () => {
+    const on = parseCliArgs(['--key', 'k-12345678'], {});
+    const off = parseCliArgs(['--key', 'k-12345678', '--no-screens'], {});
+    expect(on).toMatchObject({ kind: 'run', screens: true });
+    expect(off).toMatchObject({ kind: 'run', screens: false });
+  });
+
   it('asks for the key when there is none', () => {
     expect(errorOf(parseCliArgs([], {}))).toBe('missing ingest key: pass --key or set INGEST_KEY');
   });

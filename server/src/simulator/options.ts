@@ -63,13 +63,14 @@ Options (each falls back to the environment variable shown, then to the default)
                          (shaped by hour of day: quiet night, lunch and evening peaks)
   --speed X              simulated seconds per real second     SIM_SPEED           (${SIMULATOR_DEFAULTS.speed})
   --seed N               random seed (0-${MAX_SEED})        SIM_SEED            (${SIMULATOR_DEFAULTS.seed})
+  --no-screens           don't render and upload the agents' screens (on by default)
   -h, --help             show this help
 
 Example: node --import tsx server/src/simulator/cli.ts --url http://localhost:8080 --key KEY --agents 40 --calls-per-hour 600 --speed 10 --seed 42`;
 
 export type CliParseResult =
   | { kind: 'help' }
-  | { kind: 'run'; settings: SimulatorSettings }
+  | { kind: 'run'; settings: SimulatorSettings; screens: boolean }
   | { kind: 'error'; message: string };
 
 /** Turns argv (without node and script) plus the environment into validated settings, or a message naming what is wrong. */
@@ -77,7 +78,7 @@ export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CliParseResult {
-  let values: Partial<Record<Flag | 'help', string | boolean>>;
+  let values: Partial<Record<Flag | 'help' | 'no-screens', string | boolean>>;
   try {
     values = parseArgs({
       args: [...argv],
@@ -91,6 +92,7 @@ export function parseCliArgs(
         speed: { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'no-screens': { type: 'boolean' },
       },
     }).values;
   } catch (error) {
@@ -138,5 +140,5 @@ export function parseCliArgs(
     }
   }
   if (problems.length > 0 || !parsed.success) return { kind: 'error', message: problems.join('\n') };
-  return { kind: 'run', settings: parsed.data };
+  return { kind: 'run', settings: parsed.data, screens: values['no-screens'] !== true };
 }
