@@ -17,7 +17,7 @@ export const SCREENSHOT_MAX_PIXELS = 7680 * 2160;
 export const SCREENSHOT_THUMB_WIDTH_PX = 320;
 /** How often the capture page takes a frame while its agent is on a call (the server may override). */
 export const CAPTURE_INTERVAL_MS = 2_000;
-/** A tile's thumbnail older than this is marked stale. */
+/** A tile's thumbnail not seen (new or unchanged, see lastSeenAt) for longer than this is marked stale. */
 export const SCREENSHOT_STALE_MS = 15_000;
 
 /**
@@ -40,6 +40,8 @@ export const ScreenshotMetaSchema = z.object({
   agentId: z.string(),
   capturedAt: EpochMsSchema,
   receivedAt: EpochMsSchema,
+  /** Capture time of the latest upload identical to this frame (= capturedAt for a fresh frame): the screen is live. */
+  lastSeenAt: EpochMsSchema,
   mime: ScreenshotMimeSchema,
   width: z.number().int().positive(),
   height: z.number().int().positive(),

@@ -246,7 +246,9 @@ describe.each(TEST_STORE_KINDS)('agent screens (%s store)', (kind) => {
     });
     const changed = await upload({ callId, capturedAt: t + 4_000 }, b, { session: agent, contentType: 'image/webp' });
     expect([first.status, repeat.status, changed.status]).toEqual([201, 200, 201]);
-    expect(repeat.body).toEqual({ screenshot: first.body.screenshot, duplicate: true });
+    expect(first.body.screenshot.lastSeenAt).toBe(t);
+    // Stored once, but seen again: lastSeenAt moves to the repeat's capture time.
+    expect(repeat.body).toEqual({ screenshot: { ...first.body.screenshot, lastSeenAt: t + 2_000 }, duplicate: true });
     expect(listFiles(server.app.dataDir).filter((file) => file.includes(first.body.screenshot.id))).toHaveLength(2);
 
     const list = await apiRequest<ScreenshotMeta[]>(`${server.url}/api/calls/${callId}/screens`, {
@@ -254,6 +256,47 @@ describe.each(TEST_STORE_KINDS)('agent screens (%s store)', (kind) => {
     });
     expect(list.status).toBe(200);
     expect(list.body.map((s) => s.id)).toEqual([first.body.screenshot.id, changed.body.screenshot.id]);
+    expect(list.body.map((s) => s.lastSeenAt)).toEqual([t + 2_000, t + 4_000]);
+  });
+
+  it('announces a duplicate upload with the newer lastSeenAt to a watching dashboard, never moving it back', async () => {
+    // An agent of its own: earlier tests' frames of the demo agent are captured later than this one's.
+    const agentId = 'agent-unchanged';
+    const callId = await liveCall(agentId);
+    const byIngest = { ingestKey: server.ingestKey };
+    const tiles = await connectDashboard(server.url, supervisor);
+    try {
+      const t = Date.now();
+      const frame = await png('#1a2b3c');
+      const first = await upload({ callId, capturedAt: t, agentId }, frame, byIngest);
+      expect(first.status).toBe(201);
+      expect((await tiles.timeout(3_000).emitWithAck('screens:watch', { callIds: [callId] })).ok).toBe(true);
+
+      const heard = waitForEvent<ScreenshotAnnouncement>(tiles, 'screen:captured');
+      const repeat = await upload({ callId, capturedAt: t + 16_000, agentId }, frame, byIngest);
+      expect(repeat.status).toBe(200);
+      const seen = { ...first.body.screenshot, lastSeenAt: t + 16_000 };
+      expect(repeat.body).toEqual({ screenshot: seen, duplicate: true });
+      expect(await heard).toEqual({ callId, screenshot: seen });
+
+      // A late duplicate captured earlier does not move lastSeenAt back (and says nothing new).
+      const late = await upload({ callId, capturedAt: t + 8_000, agentId }, frame, byIngest);
+      expect(late.body).toEqual({ screenshot: seen, duplicate: true });
+      const acked: Ack<Record<string, ScreenshotMeta | null>> = await tiles
+        .timeout(3_000)
+        .emitWithAck('screens:watch', { callIds: [callId] });
+      expect(acked).toEqual({ ok: true, data: { [callId]: seen } });
+      const rows = await server.store.db
+        .selectFrom('screenshots')
+        .select(['id', 'last_seen_at'])
+        .where('call_id', '=', callId)
+        .execute();
+      expect(rows.map((row) => ({ id: row.id, lastSeenAt: Number(row.last_seen_at) }))).toEqual([
+        { id: seen.id, lastSeenAt: t + 16_000 },
+      ]);
+    } finally {
+      tiles.disconnect();
+    }
   });
 
   it('lets supervisors and controllers view, refuses trainers and agents, and audits a full view once a minute', async () => {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useNow } from '../lib/ticker.js';
 import { formatClock } from '../lib/time.js';
 import { subscribe } from '../socket/socket.js';
-import { callScreensQueryOptions, mergeScreens, SCREEN_STRIP_LIMIT } from './callScreens.js';
+import { callScreensQueryOptions, mergeScreens, SCREEN_STRIP_LIMIT, unchangedUntil } from './callScreens.js';
 
 /**
  * The agent's screen during this call: the latest screenshot large (live from `screen:captured`, which the
@@ -50,7 +50,9 @@ export function ScreenMonitor({ callId, live }: { callId: string; live: boolean 
     );
   }
 
-  const ageS = Math.max(0, Math.round((now - shown.capturedAt) / 1000));
+  // Age since the screen was last seen (an identical upload counts): an unchanged screen is still live.
+  const ageS = Math.max(0, Math.round((now - shown.lastSeenAt) / 1000));
+  const unchangedAt = unchangedUntil(shown);
   const strip = screens.slice(-SCREEN_STRIP_LIMIT).reverse();
   return (
     <div className="screen-view" data-testid="screen-view">
@@ -66,7 +68,14 @@ export function ScreenMonitor({ callId, live }: { callId: string; live: boolean 
       <div className="screen-caption">
         {!selected && live && <span className="screen-caption-live">● live</span>}
         <span data-testid="screen-captured-at">
-          captured <span className="timer">{formatClock(shown.capturedAt)}</span>, {ageS} s ago
+          captured <span className="timer">{formatClock(shown.capturedAt)}</span>
+          {unchangedAt !== null && (
+            <>
+              {' '}
+              · unchanged until <span className="timer">{formatClock(unchangedAt)}</span>
+            </>
+          )}
+          , {ageS} s ago
         </span>
         <span className="muted">
           {shown.width}×{shown.height}

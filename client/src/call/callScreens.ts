@@ -25,12 +25,23 @@ export function callScreensQueryOptions(callId: string) {
   });
 }
 
-/** Adds screenshots to a call's list: each once, oldest first. */
+/** Adds screenshots to a call's list: each once, oldest first; the same frame again keeps the newer lastSeenAt. */
 export function mergeScreens(
   current: readonly ScreenshotMeta[],
   incoming: readonly ScreenshotMeta[],
 ): ScreenshotMeta[] {
   const byId = new Map(current.map((meta) => [meta.id, meta]));
-  for (const meta of incoming) byId.set(meta.id, meta);
+  for (const meta of incoming) {
+    const known = byId.get(meta.id);
+    if (!known || meta.lastSeenAt >= known.lastSeenAt) byId.set(meta.id, meta);
+  }
   return [...byId.values()].sort((a, b) => a.capturedAt - b.capturedAt || a.id.localeCompare(b.id));
+}
+
+/** An identical frame within this of the capture is not worth mentioning as "unchanged until". */
+export const SCREEN_UNCHANGED_CAPTION_MIN_MS = 1_000;
+
+/** Whether the frame was seen again (unchanged) long enough after its capture to say so in the caption. */
+export function unchangedUntil(meta: ScreenshotMeta): number | null {
+  return meta.lastSeenAt > meta.capturedAt + SCREEN_UNCHANGED_CAPTION_MIN_MS ? meta.lastSeenAt : null;
 }

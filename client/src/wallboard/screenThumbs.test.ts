@@ -2,13 +2,14 @@ import { SCREENSHOT_STALE_MS, type ScreenshotMeta } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
 import { callSetKey, screenshotAge, withLatest } from './screenThumbs.js';
 
-function meta(id: string, callId: string, capturedAt: number): ScreenshotMeta {
+function meta(id: string, callId: string, capturedAt: number, lastSeenAt = capturedAt): ScreenshotMeta {
   return {
     id,
     callId,
     agentId: 'agent-001',
     capturedAt,
     receivedAt: capturedAt + 50,
+    lastSeenAt,
     mime: 'image/webp',
     width: 1280,
     height: 720,
@@ -40,6 +41,20 @@ describe('screen thumbnails', () => {
     expect(screenshotAge(shot, 10_000 + SCREENSHOT_STALE_MS)).toEqual({ ageMs: SCREENSHOT_STALE_MS, stale: false });
     expect(screenshotAge(shot, 10_001 + SCREENSHOT_STALE_MS).stale).toBe(true);
     expect(screenshotAge(shot, 5_000)).toEqual({ ageMs: 0, stale: false });
+  });
+
+  it('takes the same frame announced again with a newer lastSeenAt, never an older one', () => {
+    const a = withLatest(new Map(), [meta('s1', 'c1', 1_000, 5_000)]);
+    const b = withLatest(a, [meta('s1', 'c1', 1_000, 9_000)]);
+    expect(b.get('c1')?.lastSeenAt).toBe(9_000);
+    expect(withLatest(b, [meta('s1', 'c1', 1_000, 7_000)])).toBe(b);
+  });
+
+  it('judges staleness by lastSeenAt: an unchanged screen still being uploaded is not stale', () => {
+    const unchanged = meta('s1', 'c1', 10_000, 40_000);
+    const now = 10_001 + SCREENSHOT_STALE_MS + 20_000;
+    expect(screenshotAge(unchanged, now)).toEqual({ ageMs: now - 40_000, stale: false });
+    expect(screenshotAge(unchanged, 40_001 + SCREENSHOT_STALE_MS).stale).toBe(true);
   });
 
   it('keys a set of calls independently of order', () => {

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /** Screenshot metadata; the images themselves are files under DATA_DIR/screens. */
 export const screenshotMigrations: Record<string, Migration> = {
@@ -34,6 +34,17 @@ export const screenshotMigrations: Record<string, Migration> = {
         .execute();
       // Retention deletes by age.
       await db.schema.createIndex('screenshots_captured').on('screenshots').columns(['captured_at']).execute();
+    },
+  },
+  // Duplicate uploads store nothing but keep the frame "seen": staleness means no frame received lately.
+  '0006_screenshots_last_seen': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('screenshots')
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The default only satisfies NOT NULL for existing rows (SQLite); every row gets its capture time.
+      await sql`update screenshots set last_seen_at = captured_at`.execute(db);
     },
   },
 };

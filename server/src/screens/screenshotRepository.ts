@@ -18,6 +18,7 @@ function fromRow(row: Selectable<ScreenshotsTable>): StoredScreenshot {
       agentId: row.agent_id,
       capturedAt: Number(row.captured_at),
       receivedAt: Number(row.received_at),
+      lastSeenAt: Number(row.last_seen_at),
       mime: row.mime,
       width: Number(row.width),
       height: Number(row.height),
@@ -45,6 +46,7 @@ export class ScreenshotRepository {
         agent_id: meta.agentId,
         captured_at: meta.capturedAt,
         received_at: meta.receivedAt,
+        last_seen_at: meta.lastSeenAt,
         mime: meta.mime,
         width: meta.width,
         height: meta.height,
@@ -56,6 +58,17 @@ export class ScreenshotRepository {
         thumb_path: stored.thumbPath,
       })
       .execute();
+  }
+
+  /** An identical frame was uploaded again: moves last_seen_at forward (never back); answers the updated row. */
+  async markSeen(id: string, seenAt: number): Promise<StoredScreenshot | undefined> {
+    await this.db
+      .updateTable('screenshots')
+      .set({ last_seen_at: seenAt })
+      .where('id', '=', id)
+      .where('last_seen_at', '<', seenAt)
+      .execute();
+    return this.get(id);
   }
 
   async get(id: string): Promise<StoredScreenshot | undefined> {

@@ -65,7 +65,10 @@ export class ScreenshotService {
     const contentHash = createHash('sha256').update(upload.bytes).digest('hex');
     const last = await this.deps.repository.latestOfAgent(upload.agentId);
     if (last && last.meta.contentHash === contentHash && last.meta.callId === upload.callId) {
-      return { screenshot: last.meta, duplicate: true };
+      // Nothing new to store, but the screen is still live: dashboards judge staleness by lastSeenAt.
+      const seen = (await this.deps.repository.markSeen(last.meta.id, upload.capturedAt))?.meta ?? last.meta;
+      if (seen.lastSeenAt !== last.meta.lastSeenAt) this.announce(seen);
+      return { screenshot: seen, duplicate: true };
     }
     const id = randomUUID();
     const day = new Date(upload.capturedAt).toISOString().slice(0, 10);
@@ -81,6 +84,7 @@ export class ScreenshotService {
       agentId: upload.agentId,
       capturedAt: upload.capturedAt,
       receivedAt: this.deps.now(),
+      lastSeenAt: upload.capturedAt,
       mime: checked.mime,
       width: checked.width,
       height: checked.height,
@@ -102,6 +106,12 @@ export class ScreenshotService {
       await Promise.all(written.map((file) => rm(file, { force: true })));
       throw error;
     }
+    this.announce(meta);
+    return { screenshot: meta, duplicate: false };
+  }
+
+  /** Tells listeners (the socket layer) about a new frame or a newer lastSeenAt of the stored one. */
+  private announce(meta: ScreenshotMeta): void {
     for (const listener of this.listeners) {
       try {
         listener(meta);
@@ -109,7 +119,6 @@ export class ScreenshotService {
         this.deps.logger.error('screens: a listener failed', { error });
       }
     }
-    return { screenshot: meta, duplicate: false };
   }
 
   get(id: string): Promise<StoredScreenshot | undefined> {

@@ -7,6 +7,7 @@ export interface ScreenshotsTable {
   agent_id: string;
   captured_at: number;
   received_at: number;
+  last_seen_at: number;
   mime: ScreenshotMime;
   width: number;
   height: number;

@@ -166,7 +166,7 @@ export function renderScreenSvg(scene: ScreenScene): string {
   } else {
     parts.push(
       `<rect x="${230 * s}" y="${110 * s}" width="${1010 * s}" height="${60 * s}" rx="${8 * s}" fill="#ffffff"/>`,
-      t(256, 148, `🔍 ${TOPIC_LABELS[scene.topic]}: ${articles[0] ?? ''}`, 18),
+      t(256, 148, `Поиск: ${TOPIC_LABELS[scene.topic]}: ${articles[0] ?? ''}`, 18),
       ...articles.flatMap((title, i) => [
         `<rect x="${230 * s}" y="${(190 + i * 110) * s}" width="${1010 * s}" height="${96 * s}" rx="${8 * s}" fill="#ffffff"/>`,
         t(256, 225 + i * 110, title, 19, 'fill="#1d4e89" font-weight="bold"'),
@@ -186,7 +186,7 @@ export function renderScreenSvg(scene: ScreenScene): string {
     t(
       16,
       706,
-      scene.onHold ? `⏸ На удержании · ${scene.callerNumber}` : `● Разговор · ${scene.callerNumber}`,
+      scene.onHold ? `На удержании · ${scene.callerNumber}` : `● Разговор · ${scene.callerNumber}`,
       14,
       `fill="${scene.onHold ? '#f0b429' : '#3ebd93'}"`,
     ),

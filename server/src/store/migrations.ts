@@ -94,7 +94,7 @@ const settingsMigrations: Record<string, Migration> = {
 
 /**
  * Every domain's migrations, in the order their names sort: core, auth (0002), audit (0003), settings (0004),
- * screenshots (0005).
+ * screenshots (0005, 0006).
  */
 export const ALL_MIGRATIONS: Record<string, Migration> = {
   ...migrations,
