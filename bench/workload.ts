@@ -1,16 +1,5 @@
 import { applyCallEvent, type Call, type IngestEvent, LINES, TOPICS } from '@earshot/shared';
-
-/** Small, fast, seedable PRNG (mulberry32), so two runs with the same seed send the same call mix. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../server/src/simulator/random.js';
 
 const AGENT_COUNT = 6000;
 
@@ -39,7 +28,8 @@ export class CallWorkload {
   private nextEventIndex = 0;
 
   constructor(seed: number) {
-    this.random = createRandom(seed);
+    // The simulator's seeded generator: the same seed sends the same call mix.
+    this.random = mulberry32(seed);
   }
 
   get liveCount(): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Call } from './calls.js';
-import type { ServiceLevelCounts, WallboardSettings } from './rules.js';
+import { EMPTY_SERVICE_LEVEL, type ServiceLevelCounts, type WallboardSettings } from './rules.js';
 
 /** The supervisor's numbers above the grid. `oldestWaitingSince` lets the browser tick the longest wait. */
 export interface WallboardStats {
@@ -12,6 +12,16 @@ export interface WallboardStats {
   abandonedToday: number;
   offeredToday: number;
 }
+
+/** The numbers before the first snapshot (or with no calls today). */
+export const EMPTY_WALLBOARD_STATS: WallboardStats = {
+  inProgress: 0,
+  waiting: 0,
+  oldestWaitingSince: null,
+  serviceLevel: EMPTY_SERVICE_LEVEL,
+  abandonedToday: 0,
+  offeredToday: 0,
+};
 
 /** Sent once on join or resync: every live call and the sequence number the next delta follows. */
 export interface WallboardSnapshot {

@@ -1,4 +1,4 @@
-import { type Call, DEFAULT_WALLBOARD_SETTINGS, EMPTY_SERVICE_LEVEL, type WallboardStats } from '@earshot/shared';
+import { type Call, DEFAULT_WALLBOARD_SETTINGS, EMPTY_WALLBOARD_STATS } from '@earshot/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useConnectionStatus } from '../socket/useConnectionStatus.js';
@@ -17,14 +17,6 @@ import { TileGrid } from './TileGrid.js';
 import { appendTrendSample, type TrendSample } from './trend.js';
 import { useWallboard } from './useWallboard.js';
 
-const NO_STATS: WallboardStats = {
-  inProgress: 0,
-  waiting: 0,
-  oldestWaitingSince: null,
-  serviceLevel: EMPTY_SERVICE_LEVEL,
-  abandonedToday: 0,
-  offeredToday: 0,
-};
 const NO_CALLS: ReadonlyMap<string, Call> = new Map();
 
 export function WallboardPage() {
@@ -36,7 +28,7 @@ export function WallboardPage() {
   const data = sync.data;
   const calls = data?.calls ?? NO_CALLS;
   const settings = data?.settings ?? DEFAULT_WALLBOARD_SETTINGS;
-  const stats = data?.stats ?? NO_STATS;
+  const stats = data?.stats ?? EMPTY_WALLBOARD_STATS;
 
   const shown = useMemo(() => sortCalls(filterCalls(calls.values(), view.filters), view.sort), [calls, view]);
   const counts = useMemo(() => facetCounts(calls.values(), view.filters), [calls, view.filters]);

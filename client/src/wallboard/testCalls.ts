@@ -1,5 +1,5 @@
 import type { Call, WallboardDelta, WallboardSnapshot, WallboardStats } from '@earshot/shared';
-import { DEFAULT_WALLBOARD_SETTINGS, EMPTY_SERVICE_LEVEL } from '@earshot/shared';
+import { DEFAULT_WALLBOARD_SETTINGS, EMPTY_WALLBOARD_STATS } from '@earshot/shared';
 
 /** Test data builders for the wallboard's unit tests. */
 export const T0 = Date.UTC(2025, 10, 24, 10, 0, 0);
@@ -38,15 +38,7 @@ export function makeQueued(id: string, offeredAt: number): Call {
 }
 
 export function makeStats(overrides: Partial<WallboardStats> = {}): WallboardStats {
-  return {
-    inProgress: 0,
-    waiting: 0,
-    oldestWaitingSince: null,
-    serviceLevel: EMPTY_SERVICE_LEVEL,
-    abandonedToday: 0,
-    offeredToday: 0,
-    ...overrides,
-  };
+  return { ...EMPTY_WALLBOARD_STATS, ...overrides };
 }
 
 export function makeSnapshot(seq: number, calls: Call[]): WallboardSnapshot {
