@@ -48,9 +48,10 @@ export interface Dashboard {
   close(): void;
 }
 
-const CONNECT_TIMEOUT_MS = 15_000;
+export const CONNECT_TIMEOUT_MS = 15_000;
 
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+/** Rejects with `what` named when the promise takes longer than CONNECT_TIMEOUT_MS. */
+export function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${what} timed out after ${CONNECT_TIMEOUT_MS} ms`)),

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import {
   applyCallEvent,
   type Call,
+  DEAD_AIR_THRESHOLD_MS,
   type IngestEvent,
   SERVICE_LEVEL_THRESHOLD_MS,
   type WallboardDelta,
@@ -122,6 +123,7 @@ wallboardServer.on('connection', (socket) => {
       longCallRedMs: 0,
       serviceLevelThresholdMs: SERVICE_LEVEL_THRESHOLD_MS,
       serviceLevelTargetPct: 90,
+      deadAirThresholdMs: DEAD_AIR_THRESHOLD_MS,
     },
   };
   socket.send(JSON.stringify(snapshot));

@@ -13,7 +13,15 @@ export interface ProcessWindowReport {
   wallMs: number;
   /** Bytes the process caused to be written to storage in the window (/proc/self/io write_bytes), or null. */
   diskWriteBytes: number | null;
+  /**
+   * The child's own counters (e.g. frames in, frames dropped) read when the window opened and when it closed,
+   * for children that have any (bench/serverChild.ts sends live audio and recording counters).
+   */
+  counters?: { start: CounterSnapshot; end: CounterSnapshot };
 }
+
+/** Named cumulative counters of a child process, flattened to numbers (e.g. `audio.framesIn`). */
+export type CounterSnapshot = Record<string, number>;
 
 export type ChildMessage =
   | {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type ChildMessage, isParentMessage, type ProcessWindowReport } from './ipc.js';
+import { type ChildMessage, type CounterSnapshot, isParentMessage, type ProcessWindowReport } from './ipc.js';
 
 const NS_PER_MS = 1e6;
 /** Timer interval of the event-loop delay histogram; each sample is this interval plus the lag. */
@@ -27,16 +27,18 @@ export function sendToParent(message: ChildMessage): void {
 
 /**
  * Measures this child process from the inside and answers the parent over IPC: the parent opens a named
- * window, and closing it returns the CPU share, peak RSS and event-loop lag seen in between. `onStop`
- * is called when the parent asks the child to shut down.
+ * window, and closing it returns the CPU share, peak RSS and event-loop lag seen in between, and, when
+ * `readCounters` is given, the child's counters at both ends of the window. `onStop` is called when the
+ * parent asks the child to shut down.
  */
-export function startProbe(onStop: () => Promise<void>): void {
+export function startProbe(onStop: () => Promise<void>, readCounters?: () => CounterSnapshot): void {
   if (!process.send) throw new Error('bench children must be started with an IPC channel (child_process.fork)');
   const loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   loopDelay.enable();
   let windowStartCpu = process.cpuUsage();
   let windowStartMs = performance.now();
   let windowStartWritten = diskWriteBytes();
+  let windowStartCounters = readCounters?.();
 
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) return;
@@ -45,6 +47,7 @@ export function startProbe(onStop: () => Promise<void>): void {
       windowStartCpu = process.cpuUsage();
       windowStartMs = performance.now();
       windowStartWritten = diskWriteBytes();
+      windowStartCounters = readCounters?.();
     } else if (message.type === 'window-end') {
       const cpu = process.cpuUsage(windowStartCpu);
       const wallMs = performance.now() - windowStartMs;
@@ -57,6 +60,9 @@ export function startProbe(onStop: () => Promise<void>): void {
         eventLoopLagMaxMs: loopDelay.count > 0 ? lagMs(loopDelay.max) : 0,
         wallMs,
         diskWriteBytes: written === null || windowStartWritten === null ? null : written - windowStartWritten,
+        ...(readCounters && windowStartCounters
+          ? { counters: { start: windowStartCounters, end: readCounters() } }
+          : {}),
       };
       sendToParent({ type: 'window', name: message.name, report });
     } else {

@@ -3,19 +3,27 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
+  type Call,
+  type CallEventRecord,
   can,
   closeCall,
   DEFAULT_RETENTION_DAYS,
   INGEST_NAMESPACE,
   SCREENSHOT_MAX_BYTES,
   startOfDay,
+  TRANSCRIPT_INGEST_PATH,
   WALLBOARD_FLUSH_INTERVAL_MS,
   type WallboardSettings,
 } from '@earshot/shared';
 import express, { type Express, Router } from 'express';
 import { Server } from 'socket.io';
+import { type AudioIngestEndpoint, attachAudioIngest } from './audio/ingestSocket.js';
+import { LiveAudioHub } from './audio/liveAudioHub.js';
+import { MonitorService } from './audio/monitorService.js';
+import { registerAudioHandlers } from './audio/socket.js';
 import { type AuditLog, createAuditLog } from './audit/auditLog.js';
 import { createAuditRouter } from './audit/routes.js';
 import { type Auth, type AuthOptions, createAuth } from './auth/index.js';
@@ -27,6 +35,9 @@ import { createCallsRouter } from './calls/routes.js';
 import { registerCallWatchHandlers } from './calls/socket.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { EvaluationRepository } from './evaluations/evaluationRepository.js';
+import { EvaluationService } from './evaluations/evaluationService.js';
+import { createEvaluationsRouter } from './evaluations/routes.js';
 import { createHealthRouter } from './health/routes.js';
 import {
   callRoom,
@@ -44,14 +55,33 @@ import { IngestService } from './ingest/ingestService.js';
 import { createIngestRouter, INGEST_BODY_LIMIT_BYTES } from './ingest/routes.js';
 import { disconnectIngestKey, type IngestNamespace, setUpIngestNamespace } from './ingest/socket.js';
 import { createConsoleLogger, type Logger } from './logger.js';
+import { RecordingList } from './recordings/recordingList.js';
+import { RecordingRepository } from './recordings/recordingRepository.js';
+import { RecordingService } from './recordings/recordingService.js';
+import { createRecordingsRouter } from './recordings/routes.js';
 import { RetentionService } from './retention/retentionService.js';
 import { createScreensRouter, SCREENS_UPLOAD_PATH } from './screens/routes.js';
 import { ScreenshotRepository } from './screens/screenshotRepository.js';
 import { ScreenshotService } from './screens/screenshotService.js';
 import { ScreensSocketHub } from './screens/socket.js';
+import { createSearchRouter } from './search/routes.js';
+import { SearchService } from './search/searchService.js';
 import { createSettingsRouter } from './settings/routes.js';
 import { SettingsService } from './settings/settingsService.js';
+import { createSpeechRouter } from './speech/routes.js';
+import { loadSileroModel } from './speech/sileroModel.js';
+import { SpeechRepository } from './speech/speechRepository.js';
+import { SpeechService } from './speech/speechService.js';
+import { VadEngine } from './speech/vadEngine.js';
 import type { Store } from './store/openStore.js';
+import {
+  createTranscriptIngestRouter,
+  createTranscriptRouter,
+  TRANSCRIPT_INGEST_BODY_LIMIT_BYTES,
+} from './transcripts/routes.js';
+import { registerTranscriptIngest } from './transcripts/socket.js';
+import { TranscriptRepository } from './transcripts/transcriptRepository.js';
+import { TranscriptService } from './transcripts/transcriptService.js';
 import { WallboardBroadcaster } from './wallboard/broadcaster.js';
 import { registerWallboardHandlers } from './wallboard/socket.js';
 import { WallboardStatsTracker } from './wallboard/statsTracker.js';
@@ -107,8 +137,19 @@ export interface EarshotApp {
   /** Every /api route, mounted at `/api` (the permission-matrix test walks its stack). */
   apiRouter: Router;
   screenshots: ScreenshotService;
-  /** Where media files (screenshots) are kept. */
+  /** Call recordings (WAV files under DATA_DIR and their rows). */
+  recordings: RecordingService;
+  /** Live audio: frames in from adapters, out to listening controllers; who is on which call's audio. */
+  audio: { hub: LiveAudioHub; monitors: MonitorService; ingest: AudioIngestEndpoint };
+  /** Where media files (screenshots, recordings) are kept. */
   dataDir: string;
+  /** Transcript segments in, stored and indexed; the calls' sentiment from them. */
+  transcripts: TranscriptService;
+  search: SearchService;
+  /** Voice activity, live silence and the speech segments and metrics of ended calls. */
+  speech: SpeechService;
+  /** Scorecards, evaluations of ended calls, coaching assignments to trainers. */
+  evaluations: EvaluationService;
   /** Closes calls a previous run left live, loads today's counts, and listens. */
   start(port: number, host?: string): Promise<{ port: number; url: string; closedCalls: number }>;
   /** Stops taking events, finishes those in flight, sends the last delta, closes sockets and the server. */
@@ -151,11 +192,52 @@ export function createApp(deps: AppDeps): EarshotApp {
   mkdirSync(dataDir, { recursive: true });
   const screenshots = new ScreenshotService({ repository: new ScreenshotRepository(store.db), dataDir, now, logger });
   retention.register(screenshots.retentionTarget());
+  const recordingRepository = new RecordingRepository(store.db);
+  const recordings = new RecordingService({ repository: recordingRepository, dataDir, now, logger });
+  retention.register(recordings.retentionTarget());
+  // Voice activity on every live call (one model, batched across calls), live silence, post-call segments.
+  const speechModel = loadSileroModel();
+  const speechEngine = new VadEngine({ model: speechModel, logger });
+  const speech = new SpeechService({
+    registry,
+    repository: new SpeechRepository(store.db),
+    screenshots,
+    engine: speechEngine,
+    clock,
+    logger,
+    deadAirThresholdMs: settingsService.deadAirThresholdMs,
+  });
+  retention.register(speech.retentionTarget());
+  const audioHub = new LiveAudioHub({ registry, recorder: recordings, speech, clock, logger });
+  // Transcripts, their search and the calls' sentiment (speech analytics); a final sentiment reaches the call's page.
+  const transcripts = new TranscriptService({
+    repository: new TranscriptRepository(store.db, store.kind),
+    registry,
+    clock,
+    logger,
+    onFinalSentiment: (call) => announceToCallRooms(call, undefined),
+  });
+  retention.register(transcripts.retentionTarget());
+  const evaluations = new EvaluationService({
+    repository: new EvaluationRepository(store.db),
+    calls: repository,
+    users: auth.users,
+    audit,
+    now,
+  });
+  const search = new SearchService({ db: store.db, kind: store.kind, liveCalls: () => registry.calls(), logger });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
   const httpServer = http.createServer(app);
+  // Every socket, upgraded ones too: closeAllConnections() only knows HTTP ones, and a WebSocket whose peer
+  // stopped reading would hold close() for the 30 s of its closing handshake.
+  const openSockets = new Set<Duplex>();
+  httpServer.on('connection', (socket) => {
+    openSockets.add(socket);
+    socket.once('close', () => openSockets.delete(socket));
+  });
   const io: DashboardServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES,
@@ -180,12 +262,23 @@ export function createApp(deps: AppDeps): EarshotApp {
     intervalMs: deps.flushIntervalMs ?? WALLBOARD_FLUSH_INTERVAL_MS,
   });
   // Watchers of one call hear about each change at once; the registry only reports changes already stored.
-  registry.onChange(({ call, record }) => {
+  const announceToCallRooms = (call: Call, record: CallEventRecord | undefined) => {
     io.to(callRoom(call.id, false)).emit('call:updated', call);
-    io.to(callRoom(call.id, false)).emit('call:event', record);
     const masked = io.to(callRoom(call.id, true));
     masked.emit('call:updated', maskCall(call));
+    if (!record) return;
+    io.to(callRoom(call.id, false)).emit('call:event', record);
     masked.emit('call:event', maskCallEventRecord(record));
+  };
+  registry.onChange(({ call, record }) => announceToCallRooms(call, record));
+  const monitors = new MonitorService({
+    registry,
+    repository,
+    hub: audioHub,
+    audit,
+    clock,
+    logger,
+    announceRecord: announceToCallRooms,
   });
   settingsService.onChange((settings) => {
     io.to(SETTINGS_ROOM).emit('settings:updated', settings);
@@ -208,19 +301,27 @@ export function createApp(deps: AppDeps): EarshotApp {
       if (socket.data.user?.id === user.id) reassignRooms(socket, user.role);
     }
   });
+  auth.onUserChanged((user) => {
+    monitors
+      .userChanged(user)
+      .catch((error: unknown) => logger.error('audio: applying a user change failed', { error }));
+  });
   io.on('connection', (socket) => {
     const user = socket.data.user;
     if (user && can(user.role, 'wallboard:view')) void socket.join(SETTINGS_ROOM);
     registerWallboardHandlers(socket, { broadcaster, clock });
     registerCallWatchHandlers(socket, { registry, repository, logger, clock });
     screensHub.register(socket);
+    registerAudioHandlers(socket, { monitors, hub: audioHub, clock, logger });
   });
   // The ingest namespace speaks its own event map (shared/src/events.ts); socket.io types `of()` by the
   // server's map, hence the cast.
   const ingestNamespace = io.of(INGEST_NAMESPACE) as unknown as IngestNamespace;
   setUpIngestNamespace(ingestNamespace, { verify: verifyIngestKey, service: ingest, logger });
+  registerTranscriptIngest(ingestNamespace, { transcripts, logger });
+  const audioIngest = attachAudioIngest(httpServer, { verify: verifyIngestKey, hub: audioHub, logger });
   auth.onIngestKeyRevoked((keyId) => {
-    const closed = disconnectIngestKey(ingestNamespace, keyId);
+    const closed = disconnectIngestKey(ingestNamespace, keyId) + audioIngest.disconnectKey(keyId);
     if (closed > 0) logger.info(`closed ${closed} ingest connection(s) of the revoked key ${keyId}`);
   });
 
@@ -233,7 +334,9 @@ export function createApp(deps: AppDeps): EarshotApp {
         ? INGEST_BODY_LIMIT_BYTES
         : req.path === SCREENS_UPLOAD_PATH
           ? SCREENSHOT_MAX_BYTES
-          : API_BODY_LIMIT_BYTES,
+          : req.path === TRANSCRIPT_INGEST_PATH
+            ? TRANSCRIPT_INGEST_BODY_LIMIT_BYTES
+            : API_BODY_LIMIT_BYTES,
     ),
   );
   app.use(createHealthRouter({ store, isReady: () => ready, liveCalls: () => registry.size, startedAt, logger }));
@@ -241,14 +344,27 @@ export function createApp(deps: AppDeps): EarshotApp {
   const apiRouter = Router();
   // Ingest clients authenticate with a key, not a session, and take larger bodies: before the rest.
   apiRouter.use(createIngestRouter({ verify: verifyIngestKey, service: ingest }));
+  apiRouter.use(createTranscriptIngestRouter({ verify: verifyIngestKey, transcripts }));
   apiRouter.use(express.json({ limit: API_BODY_LIMIT_BYTES }), refuseNulCharacters);
   apiRouter.use(auth.authenticate, auth.csrfProtection);
   apiRouter.use(
     auth.router,
     createAuditRouter({ audit }),
-    createCallsRouter(repository),
+    createCallsRouter(repository, (id) => registry.get(id)),
     createSettingsRouter({ settings: settingsService, audit }),
     createScreensRouter({ screenshots, registry, repository, verifyIngestKey, audit, now, logger }),
+    createRecordingsRouter({
+      recordings,
+      audit,
+      logger,
+      list: new RecordingList({ db: store.db, kind: store.kind, recordings: recordingRepository }),
+      longCallRedMs: () => settingsService.current().longCallRedMs,
+      trainerHasCall: (trainerId, callId) => evaluations.trainerHasCall(trainerId, callId),
+    }),
+    createTranscriptRouter({ transcripts }),
+    createSpeechRouter({ speech, calls: repository }),
+    createSearchRouter({ search }),
+    createEvaluationsRouter({ evaluations }),
   );
   apiRouter.use(apiNotFound);
   app.use('/api', apiRouter);
@@ -279,7 +395,13 @@ export function createApp(deps: AppDeps): EarshotApp {
     retention,
     apiRouter,
     screenshots,
+    recordings,
+    audio: { hub: audioHub, monitors, ingest: audioIngest },
     dataDir,
+    transcripts,
+    speech,
+    search,
+    evaluations,
 
     async start(port, host) {
       const closed = await repository.closeDanglingCalls(clock.now(), (call) =>
@@ -290,6 +412,9 @@ export function createApp(deps: AppDeps): EarshotApp {
       }
       stats.loadEnded(await repository.listEndedOfferedSince(startOfDay(clock.now())));
       await settingsService.load();
+      if (await evaluations.ensureDefaultScorecard()) logger.info('seeded the default scorecard');
+      const repaired = await recordings.repairUnfinished();
+      if (repaired > 0) logger.warn(`repaired ${repaired} recording(s) left unfinished by the previous run`);
       if (frontend.kind === 'vite') {
         const vite = await createVite(httpServer);
         viteMiddleware = vite.middlewares;
@@ -313,6 +438,18 @@ export function createApp(deps: AppDeps): EarshotApp {
       closing ??= (async () => {
         ready = false;
         await ingest.stop();
+        await transcripts.stop();
+        await audioIngest.close();
+        await monitors.closeAll();
+        monitors.stop();
+        audioHub.stop();
+        await recordings.close();
+        await speech.stop();
+        await speechEngine.stop();
+        await speechModel.then(
+          (model) => model.release(),
+          () => {},
+        );
         broadcaster.stop();
         screensHub.stop();
         await retention.stop();
@@ -321,7 +458,10 @@ export function createApp(deps: AppDeps): EarshotApp {
         const closed = new Promise<void>((resolve) => {
           void io.close(() => resolve());
         });
-        const cut = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const cut = setTimeout(() => {
+          httpServer.closeAllConnections();
+          for (const socket of openSockets) socket.destroy();
+        }, SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(cut);
       })();

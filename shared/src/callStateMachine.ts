@@ -30,6 +30,9 @@ export function applyCallEvent(current: Call | undefined, event: IngestEvent): T
         holdCount: 0,
         transferCount: 0,
         lastEventAt: event.at,
+        monitors: [],
+        silence: null,
+        sentiment: null,
       },
     };
   }
@@ -122,5 +125,8 @@ export function closeCall(current: Call, at: number, reason: NonNullable<Call['e
     holdMs: current.holdSince === null ? current.holdMs : current.holdMs + (endAt - current.holdSince),
     holdSince: null,
     lastEventAt: endAt,
+    // Nobody can stay on the audio of a call that ended, and it has no silence in progress.
+    monitors: [],
+    silence: null,
   };
 }

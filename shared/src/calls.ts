@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LiveSilenceSchema, SentimentSchema } from './callSignals.js';
+import { MonitorSchema } from './monitors.js';
 
 /** The support lines of the reference centre (product brief). */
 export const LINES = ['0890', '*7777', '8 017 237-98-98', '+375 29 7770890'] as const;
@@ -80,6 +82,15 @@ export const CallSchema = z.object({
   transferCount: z.number().int().nonnegative(),
   /** Time of the last event applied, from the source. */
   lastEventAt: EpochMsSchema,
+  /**
+   * Who of the quality team is on the call's audio now (listening, whispering, barging). Live state only:
+   * never stored with the call (the history keeps every start and stop), empty once the call ended.
+   */
+  monitors: z.array(MonitorSchema),
+  /** The silence in progress (neither side speaking for SILENCE_BADGE_MIN_MS or more, not on hold), or null. Live only. */
+  silence: LiveSilenceSchema.nullable(),
+  /** Sentiment from the transcript so far (final once the call ended); null before any transcript. */
+  sentiment: SentimentSchema.nullable(),
 });
 export type Call = z.infer<typeof CallSchema>;
 

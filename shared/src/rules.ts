@@ -1,4 +1,5 @@
 import type { Call } from './calls.js';
+import { DEAD_AIR_THRESHOLD_MS } from './speech.js';
 
 /** The regulator's rule (product brief): 90% of callers answered within three minutes. */
 export const SERVICE_LEVEL_THRESHOLD_MS = 180_000;
@@ -13,6 +14,8 @@ export interface WallboardSettings {
   longCallRedMs: number;
   serviceLevelThresholdMs: number;
   serviceLevelTargetPct: number;
+  /** A silence this long raises the dead-air alert on the tile (speech analytics; an admin setting). */
+  deadAirThresholdMs: number;
 }
 
 export const DEFAULT_WALLBOARD_SETTINGS: WallboardSettings = {
@@ -20,6 +23,7 @@ export const DEFAULT_WALLBOARD_SETTINGS: WallboardSettings = {
   longCallRedMs: LONG_CALL_RED_MS,
   serviceLevelThresholdMs: SERVICE_LEVEL_THRESHOLD_MS,
   serviceLevelTargetPct: SERVICE_LEVEL_TARGET_PCT,
+  deadAirThresholdMs: DEAD_AIR_THRESHOLD_MS,
 };
 
 export type Severity = 'normal' | 'amber' | 'red';

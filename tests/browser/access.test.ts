@@ -12,32 +12,32 @@ const EXPECTED: Record<Role, { landing: string; page: string; nav: string[]; for
   admin: {
     landing: '/admin/users',
     page: 'users-page',
-    nav: ['Wallboard', 'Admin'],
+    nav: ['Wallboard', 'Search', 'Admin'],
     forbidden: ['/coaching', '/agent'],
   },
   controller: {
     landing: '/wallboard',
     page: 'wallboard',
-    nav: ['Wallboard'],
+    nav: ['Wallboard', 'Search', 'Recordings'],
     forbidden: ['/admin/users', '/coaching'],
   },
   supervisor: {
     landing: '/wallboard',
     page: 'wallboard',
-    nav: ['Wallboard'],
+    nav: ['Wallboard', 'Search'],
     forbidden: ['/admin/audit', '/agent'],
   },
   trainer: {
     landing: '/coaching',
     page: 'coaching-page',
     nav: ['Coaching queue'],
-    forbidden: ['/wallboard', '/admin/settings', '/calls/some-call'],
+    forbidden: ['/wallboard', '/admin/settings', '/calls/some-call', '/search', '/recordings'],
   },
   agent: {
     landing: '/agent',
     page: 'agent-page',
     nav: ['Agent'],
-    forbidden: ['/wallboard', '/admin', '/calls/some-call'],
+    forbidden: ['/wallboard', '/admin', '/calls/some-call', '/search'],
   },
 };
 
@@ -370,16 +370,24 @@ describe('access control in Chromium', () => {
     await page.getByTestId('settings-amber').fill('1');
     await page.getByTestId('settings-red').fill('20');
     await page.getByTestId('settings-retention').fill('30');
+    expect(await page.getByTestId('settings-dead-air').inputValue()).toBe('10');
+    await page.getByTestId('settings-dead-air').fill('2');
+    await page.getByTestId('settings-save').click();
+    await expect
+      .poll(() => page.getByTestId('settings-form').textContent())
+      .toContain('Dead air: a number of seconds from 3 to 120');
+    await page.getByTestId('settings-dead-air').fill('25');
     await page.getByTestId('settings-save').click();
     await expect
       .poll(() => page.getByTestId('notice-ok').textContent())
-      .toMatch(/^Saved: amber from 1 min, red from 20 min/);
+      .toMatch(/^Saved: amber from 1 min, red from 20 min, dead air from 25 s/);
     await saveScreenshot(page, 'admin-settings');
 
     await expect.poll(() => tile.getAttribute('data-severity'), { timeout: 5_000 }).toBe('amber');
     await page.reload();
     await page.getByTestId('settings-form').waitFor();
     expect(await page.getByTestId('settings-retention').inputValue()).toBe('30');
+    expect(await page.getByTestId('settings-dead-air').inputValue()).toBe('25');
   });
 
   it('shows the audit log with filters, older entries on demand, and a CSV export of the same selection', async () => {

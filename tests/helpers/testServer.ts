@@ -82,6 +82,8 @@ export interface TestServerOptions {
   retentionDays?: number;
   /** How often retention runs after the start-up run; default hourly. */
   retentionIntervalMs?: number;
+  /** DATA_DIR (media files) that outlives the server; default a fresh one, removed on close. */
+  dataDir?: string;
   /**
    * Sign-in limits. Default: the per-account limit as in production, the per-address limit raised to
    * 10 000, because every test signs in from 127.0.0.1.
@@ -131,9 +133,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const ingestKey = options.ingestKey ?? `test-key-${randomBytes(8).toString('hex')}`;
   const logger = options.logger ?? createMemoryLogger();
   let store: Store | undefined;
-  // Media files (screenshots) of this server alone, removed on close.
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-test-media-'));
-  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  // Media files (screenshots, recordings) of this server alone, removed on close, unless the test gave a place.
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'earshot-test-media-'));
+  const removeDataDir = () => {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     store = await openStore(storeLocation.location);
     const app = createApp({

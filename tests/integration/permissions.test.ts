@@ -5,6 +5,8 @@ import {
   can,
   DASHBOARD_COMMAND_PERMISSIONS,
   type DashboardCommand,
+  DEFAULT_SCORECARD,
+  DEFAULT_SCORECARD_ID,
   PERMISSION_NAMES,
   type Permission,
   ROLES,
@@ -55,6 +57,8 @@ interface RouteRow {
   ok: number;
   /** A fresh request for one caller; default: the route itself with no body. */
   attempt?: (caller: Caller) => Promise<Attempt>;
+  /** Roles that hold the permission but an object-level rule refuses here (403). */
+  refusedFor?: Role[];
 }
 
 describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
@@ -93,6 +97,13 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
     });
     expect(uploaded.status).toBe(201);
     screenshotId = ((await uploaded.json()) as { screenshot: { id: string } }).screenshot.id;
+    // Finished recordings to play (the recorder takes frames for any call id; the audio hub checks calls):
+    // one of a call no trainer coaches, one of the call the demo trainer gets a coaching assignment on.
+    const frame = new Int16Array(160);
+    for (const callId of ['perm-rec', 'perm-ended']) {
+      server.app.recordings.pushCallAudio(callId, 0, { agent: frame, caller: frame }, t, 'pcmu');
+      await server.app.recordings.finish(callId, t + 20);
+    }
   });
   afterAll(async () => {
     await server?.close();
@@ -100,8 +111,64 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
 
   const unique = (prefix: string) => `${prefix}-${kind}-${++nextId}`;
 
+  /** An ended call, a draft on it by the demo controller (complete answers), and so on: see evaluations.test.ts. */
+  const evaluationBody = { callId: 'perm-ended', scorecardId: DEFAULT_SCORECARD_ID, scorecardVersion: 1 };
+  const completeAnswers = Object.fromEntries(
+    DEFAULT_SCORECARD.sections.flatMap((s) => s.questions.map((q) => [q.id, q.answer.kind === 'scale' ? 1 : 'no'])),
+  );
+  let endedCall: Promise<void> | undefined;
+  async function newDraft(): Promise<{ id: string; moments: { id: string }[] }> {
+    endedCall ??= postEvents(server.url, server.ingestKey, [
+      f.offered('perm-ended', Date.now() - 120_000),
+      f.answered('perm-ended', Date.now() - 110_000),
+      f.ended('perm-ended', Date.now() - 10_000, 'caller_hangup'),
+    ]).then(() => undefined);
+    await endedCall;
+    const body = { ...evaluationBody, answers: completeAnswers, moments: [{ atMs: 1_000, text: 'here' }] };
+    const created = await apiRequest<Ack<{ id: string; moments: { id: string }[] }>>(`${server.url}/api/evaluations`, {
+      method: 'POST',
+      session: sessions.get('controller')!,
+      body,
+    });
+    if (!created.body.ok) throw new Error(created.body.error);
+    return created.body.data;
+  }
+  let submitted: Promise<{ id: string; moments: { id: string }[] }> | undefined;
+  function submittedEvaluation() {
+    submitted ??= newDraft().then(async (draft) => {
+      const path = `${server.url}/api/evaluations/${draft.id}/submit`;
+      await apiRequest(path, { method: 'POST', session: sessions.get('controller')! });
+      return draft;
+    });
+    return submitted;
+  }
+  let trainerCoaching: Promise<string> | undefined;
+  /**
+   * A recording route: a trainer asks for the call they coach (they hear only those); everyone else for a
+   * call without coaching.
+   */
+  const recordingAttempt =
+    (suffix: string) =>
+    async (caller: Caller): Promise<Attempt> => {
+      if (caller !== 'trainer') return { path: `/api/recordings/perm-rec${suffix}` };
+      trainerCoaching ??= newCoaching();
+      await trainerCoaching;
+      return { path: `/api/recordings/perm-ended${suffix}` };
+    };
+  async function newCoaching(): Promise<string> {
+    const evaluation = await submittedEvaluation();
+    const created = await apiRequest<Ack<{ id: string }>>(`${server.url}/api/evaluations/${evaluation.id}/coaching`, {
+      method: 'POST',
+      session: sessions.get('controller')!,
+      body: { trainerId: sessions.get('trainer')!.user.id, momentIds: [evaluation.moments[0]!.id] },
+    });
+    if (!created.body.ok) throw new Error(created.body.error);
+    return created.body.data.id;
+  }
+
   const ROUTES: RouteRow[] = [
     { method: 'POST', route: '/ingest/events', access: 'ingest-key', ok: 200 },
+    { method: 'POST', route: '/ingest/transcripts', access: 'ingest-key', ok: 200 },
     {
       method: 'POST',
       route: '/auth/sign-in',
@@ -167,6 +234,27 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
       ok: 200,
       attempt: async () => ({ path: '/api/calls/perm-call' }),
     },
+    {
+      method: 'GET',
+      route: '/calls/:id/transcript',
+      access: 'calls:view',
+      ok: 200,
+      attempt: async () => ({ path: '/api/calls/perm-call/transcript' }),
+    },
+    {
+      method: 'GET',
+      route: '/calls/:id/speech',
+      access: 'calls:view',
+      ok: 200,
+      attempt: async () => ({ path: '/api/calls/perm-call/speech' }),
+    },
+    {
+      method: 'GET',
+      route: '/search',
+      access: 'calls:view',
+      ok: 200,
+      attempt: async () => ({ path: '/api/search?q=%22perm%22+call*' }),
+    },
     { method: 'GET', route: '/settings', access: 'wallboard:view', ok: 200 },
     // An allowed caller (an agent) gets past the permission check to the query check; the full upload, and
     // uploads with an ingest key, are in screens.test.ts.
@@ -193,11 +281,113 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
       attempt: async () => ({ path: '/api/calls/perm-call/screens' }),
     },
     {
+      method: 'GET',
+      route: '/recordings/:callId',
+      access: 'recordings:play',
+      ok: 200,
+      attempt: recordingAttempt(''),
+    },
+    {
+      method: 'GET',
+      route: '/recordings/:callId/audio',
+      access: 'recordings:play',
+      ok: 200,
+      attempt: recordingAttempt('/audio'),
+    },
+    {
+      method: 'GET',
+      route: '/recordings/:callId/peaks',
+      access: 'recordings:play',
+      ok: 200,
+      attempt: recordingAttempt('/peaks'),
+    },
+    // Trainers browse recordings through their coaching queue, not the list.
+    { method: 'GET', route: '/recordings', access: 'recordings:play', ok: 200, refusedFor: ['trainer'] },
+    { method: 'GET', route: '/scorecards', access: 'evaluations:view', ok: 200 },
+    {
+      method: 'GET',
+      route: '/scorecards/:id',
+      access: 'evaluations:view',
+      ok: 200,
+      attempt: async () => ({ path: `/api/scorecards/${DEFAULT_SCORECARD_ID}` }),
+    },
+    {
+      method: 'POST',
+      route: '/scorecards',
+      access: 'settings:manage',
+      ok: 201,
+      attempt: async () => ({ body: { ...DEFAULT_SCORECARD, name: unique('card') } }),
+    },
+    {
+      method: 'PUT',
+      route: '/scorecards/:id',
+      access: 'settings:manage',
+      ok: 200,
+      attempt: async () => ({ path: `/api/scorecards/${DEFAULT_SCORECARD_ID}`, body: DEFAULT_SCORECARD }),
+    },
+    { method: 'GET', route: '/evaluations', access: 'evaluations:view', ok: 200 },
+    { method: 'GET', route: '/evaluations/summary', access: 'analytics:view', ok: 200 },
+    {
+      method: 'GET',
+      route: '/evaluations/:id',
+      access: 'evaluations:view',
+      ok: 200,
+      attempt: async () => ({ path: `/api/evaluations/${(await submittedEvaluation()).id}` }),
+    },
+    {
+      method: 'POST',
+      route: '/evaluations',
+      access: 'evaluations:write',
+      ok: 201,
+      attempt: async () => {
+        await newDraft();
+        return { body: evaluationBody };
+      },
+    },
+    {
+      method: 'PUT',
+      route: '/evaluations/:id',
+      access: 'evaluations:write',
+      ok: 200,
+      attempt: async () => ({ path: `/api/evaluations/${(await newDraft()).id}`, body: evaluationBody }),
+    },
+    {
+      method: 'POST',
+      route: '/evaluations/:id/submit',
+      access: 'evaluations:write',
+      ok: 200,
+      attempt: async () => ({ path: `/api/evaluations/${(await newDraft()).id}/submit` }),
+    },
+    {
+      method: 'POST',
+      route: '/evaluations/:id/coaching',
+      access: 'evaluations:write',
+      ok: 201,
+      attempt: async () => {
+        const evaluation = await submittedEvaluation();
+        return {
+          path: `/api/evaluations/${evaluation.id}/coaching`,
+          body: { trainerId: sessions.get('trainer')!.user.id, momentIds: [evaluation.moments[0]!.id] },
+        };
+      },
+    },
+    // Trainers see their own queue (coaching:view_own), the rest of the team everyone's (evaluations:view).
+    { method: 'GET', route: '/coaching', access: 'evaluations:view', ok: 200 },
+    {
+      method: 'PATCH',
+      route: '/coaching/:id',
+      access: 'coaching:view_own',
+      ok: 200,
+      attempt: async () => ({ path: `/api/coaching/${await newCoaching()}`, body: { status: 'done' } }),
+    },
+    {
       method: 'PUT',
       route: '/settings',
       access: 'settings:manage',
       ok: 200,
-      attempt: async () => ({ body: { longCallAmberMs: 480_000, longCallRedMs: 900_000, retentionDays: 90 } }),
+      attempt: async () => ({
+        body: { longCallAmberMs: 480_000, longCallRedMs: 900_000, retentionDays: 90, deadAirThresholdMs: 10_000 },
+      }),
     },
   ];
 
@@ -209,6 +399,12 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
     'call:unwatch': { payload: { callId: 'perm-call' }, acks: false },
     'screens:watch': { payload: { callIds: ['perm-call'] }, acks: true },
     'capture:join': { acks: true },
+    'audio:listen': { payload: { callId: 'perm-call' }, acks: true },
+    'audio:whisper': { payload: { callId: 'perm-call' }, acks: true },
+    'audio:barge': { payload: { callId: 'perm-call' }, acks: true },
+    'audio:leave': { payload: { callId: 'perm-call' }, acks: true },
+    // Binary microphone frames have no answer; a role without the permission gets `audio:stopped`.
+    'audio:talk': { payload: new Uint8Array([1, 0, 3, 1, 0, 0, 0, 0, 0, 0]), acks: false },
   };
 
   function expectedStatus(row: RouteRow, caller: Caller): number {
@@ -217,6 +413,7 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
     if (row.access === 'ingest-key') return 401;
     if (caller === 'anonymous') return 401;
     if (row.access === 'signed-in') return row.ok;
+    if (row.refusedFor?.includes(caller)) return 403;
     return can(caller, row.access) ? row.ok : 403;
   }
 
@@ -270,6 +467,24 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
       }
     }
     expect(outcomes).toEqual(wanted);
+  });
+
+  it('lets a trainer hear only the recordings of calls they coach', async () => {
+    const trainer = sessions.get('trainer')!;
+    const other = await apiRequest<{ ok: boolean; error: string }>(`${server.url}/api/recordings/perm-rec/audio`, {
+      session: trainer,
+    });
+    expect(other.status).toBe(403);
+    expect(other.body.error).toBe('call perm-rec is not among your coaching assignments');
+    trainerCoaching ??= newCoaching();
+    await trainerCoaching;
+    const coached = await apiRequest(`${server.url}/api/recordings/perm-ended/audio`, { session: trainer });
+    expect(coached.status).toBe(200);
+    // A controller is not bound by coaching.
+    const controller = await apiRequest(`${server.url}/api/recordings/perm-rec/audio`, {
+      session: sessions.get('controller')!,
+    });
+    expect(controller.status).toBe(200);
   });
 
   it('opens the ingest endpoint to an ingest key alone', async () => {
@@ -337,7 +552,12 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
     expect(api.headers.get('referrer-policy')).toBe('no-referrer');
     expect(api.headers.get('x-powered-by')).toBeNull();
 
-    const settings = { longCallAmberMs: 480_000, longCallRedMs: 900_000, retentionDays: 90 };
+    const settings = {
+      longCallAmberMs: 480_000,
+      longCallRedMs: 900_000,
+      retentionDays: 90,
+      deadAirThresholdMs: 10_000,
+    };
     const withoutToken = await apiRequest(`${server.url}/api/settings`, {
       method: 'PUT',
       session: admin,

@@ -57,6 +57,9 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
     expect(run.targets).toEqual([
       { name: 'calls', deleted: { calls: 1, callEvents: 3 } },
       { name: 'screenshots', deleted: { screenshots: 0 } },
+      { name: 'recordings', deleted: { recordings: 0 } },
+      { name: 'speech', deleted: { callSpeechMetrics: 0, speechSegments: 0 } },
+      { name: 'transcripts', deleted: { transcriptSegments: 0, callSentiments: 0 } },
     ]);
     expect(await callStatus('old-ended')).toBe(404);
     expect(await eventRows('old-ended')).toBe(0);
@@ -98,13 +101,19 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
     const changed = await apiRequest(`${server.url}/api/settings`, {
       method: 'PUT',
       session: admin,
-      body: { longCallAmberMs: 480_000, longCallRedMs: 900_000, retentionDays: 5 },
+      body: { longCallAmberMs: 480_000, longCallRedMs: 900_000, retentionDays: 5, deadAirThresholdMs: 10_000 },
     });
     expect(changed.status).toBe(200);
     const run = await server.app.retention.runOnce();
     expect(run).toMatchObject({
       retentionDays: 5,
-      targets: [{ name: 'calls', deleted: { calls: 1, callEvents: 3 } }, { name: 'screenshots' }],
+      targets: [
+        { name: 'calls', deleted: { calls: 1, callEvents: 3 } },
+        { name: 'screenshots' },
+        { name: 'recordings' },
+        { name: 'speech' },
+        { name: 'transcripts' },
+      ],
     });
     expect(await callStatus('week-old')).toBe(404);
   });

@@ -1,6 +1,7 @@
 import {
   type AppSettings,
   type AuditPage,
+  DEAD_AIR_THRESHOLD_MS,
   DEFAULT_RETENTION_DAYS,
   DEFAULT_WALLBOARD_SETTINGS,
   type UpdateSettings,
@@ -16,7 +17,12 @@ import {
 } from '../helpers/testServer.js';
 
 const DEFAULTS: AppSettings = { ...DEFAULT_WALLBOARD_SETTINGS, retentionDays: DEFAULT_RETENTION_DAYS };
-const CHANGED: UpdateSettings = { longCallAmberMs: 60_000, longCallRedMs: 120_000, retentionDays: 30 };
+const CHANGED: UpdateSettings = {
+  longCallAmberMs: 60_000,
+  longCallRedMs: 120_000,
+  retentionDays: 30,
+  deadAirThresholdMs: 15_000,
+};
 
 describe.each(TEST_STORE_KINDS)('settings (%s store)', (kind) => {
   let location: TestStoreLocation;
@@ -51,6 +57,10 @@ describe.each(TEST_STORE_KINDS)('settings (%s store)', (kind) => {
       [{ ...CHANGED, retentionDays: 1.5 }, /retentionDays/],
       [{ ...CHANGED, longCallRedMs: '120000' }, /longCallRedMs/],
       [{ longCallAmberMs: 60_000 }, /longCallRedMs/],
+      [{ ...CHANGED, deadAirThresholdMs: 2_999 }, /deadAirThresholdMs/],
+      [{ ...CHANGED, deadAirThresholdMs: 120_001 }, /deadAirThresholdMs/],
+      [{ ...CHANGED, deadAirThresholdMs: 10_000.5 }, /deadAirThresholdMs/],
+      [{ longCallAmberMs: 60_000, longCallRedMs: 120_000, retentionDays: 30 }, /deadAirThresholdMs/],
       [{ ...CHANGED, serviceLevelTargetPct: 50 }, /Unrecognized key/],
       [[], /invalid settings/],
     ];
@@ -87,7 +97,10 @@ describe.each(TEST_STORE_KINDS)('settings (%s store)', (kind) => {
       ...DEFAULT_WALLBOARD_SETTINGS,
       longCallAmberMs: 60_000,
       longCallRedMs: 120_000,
+      deadAirThresholdMs: 15_000,
     });
+    // What the live silence detector reads.
+    expect(server.app.settingsService.deadAirThresholdMs()).toBe(15_000);
 
     const [entry] = await settingsChanges();
     expect(entry).toMatchObject({
@@ -96,13 +109,15 @@ describe.each(TEST_STORE_KINDS)('settings (%s store)', (kind) => {
       role: 'admin',
       ip: '127.0.0.1',
       detail: {
-        changed: 'longCallAmberMs,longCallRedMs,retentionDays',
+        changed: 'longCallAmberMs,longCallRedMs,retentionDays,deadAirThresholdMs',
         longCallAmberMsBefore: DEFAULTS.longCallAmberMs,
         longCallAmberMsAfter: 60_000,
         longCallRedMsBefore: DEFAULTS.longCallRedMs,
         longCallRedMsAfter: 120_000,
         retentionDaysBefore: DEFAULT_RETENTION_DAYS,
         retentionDaysAfter: 30,
+        deadAirThresholdMsBefore: DEAD_AIR_THRESHOLD_MS,
+        deadAirThresholdMsAfter: 15_000,
       },
     });
 
@@ -123,6 +138,20 @@ describe.each(TEST_STORE_KINDS)('settings (%s store)', (kind) => {
       ...DEFAULTS,
       ...CHANGED,
     });
+    admin = await signIn(server.url, 'admin');
+  });
+
+  it('starts a store saved before the dead-air threshold existed at its default, keeping the rest', async () => {
+    await server.store.db.deleteFrom('settings').where('key', '=', 'deadAirThresholdMs').execute();
+    await server.close();
+    server = await startTestServer({ store: location, frontend: { kind: 'none' } });
+    const again = await signIn(server.url, 'supervisor');
+    expect((await apiRequest(`${server.url}/api/settings`, { session: again })).body).toEqual({
+      ...DEFAULTS,
+      ...CHANGED,
+      deadAirThresholdMs: DEAD_AIR_THRESHOLD_MS,
+    });
+    expect(server.app.settingsService.deadAirThresholdMs()).toBe(DEAD_AIR_THRESHOLD_MS);
     admin = await signIn(server.url, 'admin');
   });
 });

@@ -1,9 +1,10 @@
-import type { Call, CallState, CallsPage } from '@earshot/shared';
+import { type Call, type CallState, type CallsPage, decodeFramePcm, parseAudioMessage } from '@earshot/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, type EarshotApp } from '../../server/src/app.js';
 import { createMemoryLogger } from '../../server/src/logger.js';
 import { type RunningSimulator, startSimulator } from '../../server/src/simulator/index.js';
 import { openStore, type Store } from '../../server/src/store/openStore.js';
+import { rms } from '../helpers/audio.js';
 import { connectDashboard, getJson, pause, signIn, type TestSession, WallboardMirror } from '../helpers/clients.js';
 import {
   createTestStoreLocation,
@@ -105,9 +106,88 @@ describe.each(TEST_STORE_KINDS)('simulator against a real server (%s store)', (k
       3_000,
       'wallboard counts',
     );
-    const live = calls.filter((call) => call.state !== 'ended').map((call) => call.id);
-    await mirror.waitFor(() => mirror?.calls.size === live.length, 3_000, 'the wallboard to settle');
-    expect([...(mirror.calls.keys() ?? [])].sort()).toEqual(live.sort());
+    // Same calls, not only as many: compared afresh until both settle (a delta may still be on its way
+    // when the list is read, and equal sizes alone once hid two calls swapped over).
+    const liveInStore = async () =>
+      (await allCalls(server!.url, controller))
+        .filter((call) => call.state !== 'ended')
+        .map((call) => call.id)
+        .sort();
+    await expect
+      .poll(async () => JSON.stringify(await liveInStore()) === JSON.stringify([...mirror!.calls.keys()].sort()), {
+        timeout: 5_000,
+      })
+      .toBe(true);
+    expect([...mirror.calls.keys()].sort()).toEqual(await liveInStore());
+
+    // The calls carried audio through the audio ingest, none of it refused; the ended ones are recorded.
+    const audio = simulator.audio?.stats();
+    // At 120× the run lasts about a real second: audio plays in real time, so a few hundred frames.
+    expect(audio?.framesSent).toBeGreaterThan(100);
+    expect(audio?.framesRefused).toBe(0);
+    const ended = calls.filter((call) => call.answeredAt !== null && call.state === 'ended');
+    const recordings = await Promise.all(ended.map((call) => server!.app.recordings.get(call.id)));
+    const finished = recordings.filter((recording) => recording?.status === 'complete');
+    expect(finished.length).toBeGreaterThan(0);
+    // (At 120× a call lasts well under a real second of audio, too short for speech: see the next test.)
+  });
+});
+
+describe('simulator audio at real-time pace', () => {
+  let server: TestServer | undefined;
+  let simulator: RunningSimulator | undefined;
+  afterAll(async () => {
+    await simulator?.stop();
+    await server?.close();
+  });
+
+  it('streams speech on both sides of its calls, which a controller hears live', async () => {
+    server = await startTestServer();
+    simulator = startSimulator({
+      serverUrl: server.url,
+      ingestKey: server.ingestKey,
+      agents: 4,
+      callsPerHour: 120,
+      speed: 1,
+      seed: 11,
+      startAt: ONE_PM_TODAY,
+      log: () => {},
+    });
+    await waitUntil(
+      () =>
+        [...server!.app.registry.calls()].some(
+          (call) => call.state === 'talking' && server!.app.audio.hub.hasAdapter(call.id),
+        ),
+      10_000,
+      'a talking call with audio',
+    );
+    const callId = [...server.app.registry.calls()].find(
+      (call) => call.state === 'talking' && server!.app.audio.hub.hasAdapter(call.id),
+    )!.id;
+    const listener = await connectDashboard(server.url, await signIn(server.url, 'controller'));
+    const agentSamples: number[] = [];
+    const callerSamples: number[] = [];
+    listener.on('audio:frame', (bytes) => {
+      for (const frame of parseAudioMessage(new Uint8Array(bytes as ArrayBuffer)).frames) {
+        const pcm = decodeFramePcm(frame);
+        agentSamples.push(...pcm.first);
+        if (pcm.second) callerSamples.push(...pcm.second);
+      }
+    });
+    const answer = await listener.timeout(5_000).emitWithAck('audio:listen', { callId });
+    expect(answer.ok).toBe(true);
+    // Speech in the first seconds on both sides (a greeting, then the caller's problem), unless the call
+    // ends or holds: listen until both sides have spoken or 12 s pass.
+    await waitUntil(
+      () => rms(Int16Array.from(agentSamples)) > 300 && rms(Int16Array.from(callerSamples)) > 300,
+      12_000,
+      'speech from the agent and the caller',
+    ).catch(() => undefined);
+    listener.disconnect();
+    expect(agentSamples.length).toBeGreaterThan(8000);
+    expect(rms(Int16Array.from(agentSamples))).toBeGreaterThan(300);
+    expect(rms(Int16Array.from(callerSamples))).toBeGreaterThan(300);
+    expect(simulator.audio?.stats().framesRefused).toBe(0);
   });
 });
 

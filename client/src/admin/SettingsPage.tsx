@@ -1,4 +1,10 @@
-import type { AppSettings, UpdateSettings } from '@earshot/shared';
+import {
+  type AppSettings,
+  DEAD_AIR_THRESHOLD_MAX_MS,
+  DEAD_AIR_THRESHOLD_MIN_MS,
+  DEAD_AIR_THRESHOLD_MS,
+  type UpdateSettings,
+} from '@earshot/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { errorMessage, sendJson } from '../lib/http.js';
@@ -7,6 +13,7 @@ import { Notice, type NoticeState } from './Notice.js';
 import {
   formToSettings,
   msToMinutesText,
+  msToSecondsText,
   type SettingsForm,
   type SettingsFormErrors,
   settingsToForm,
@@ -45,14 +52,14 @@ function SettingsEditor({ current, onNotice }: { current: AppSettings; onNotice:
   const queryClient = useQueryClient();
   const [form, setForm] = useState<SettingsForm>(() => settingsToForm(current));
   const [errors, setErrors] = useState<SettingsFormErrors>({});
-  const ids = { amber: useId(), red: useId(), retention: useId() };
+  const ids = { amber: useId(), red: useId(), retention: useId(), deadAir: useId() };
   const save = useMutation({
     mutationFn: (next: UpdateSettings) => sendJson<AppSettings>('PUT', '/api/settings', next),
     onSuccess: (saved) => {
       queryClient.setQueryData(SETTINGS_QUERY_KEY, saved);
       onNotice({
         kind: 'ok',
-        text: `Saved: amber from ${msToMinutesText(saved.longCallAmberMs)} min, red from ${msToMinutesText(saved.longCallRedMs)} min, data kept ${saved.retentionDays} days.`,
+        text: `Saved: amber from ${msToMinutesText(saved.longCallAmberMs)} min, red from ${msToMinutesText(saved.longCallRedMs)} min, dead air from ${msToSecondsText(saved.deadAirThresholdMs)} s, data kept ${saved.retentionDays} days.`,
       });
     },
     onError: (error) => onNotice({ kind: 'error', text: `Could not save the settings: ${errorMessage(error)}` }),
@@ -103,6 +110,33 @@ function SettingsEditor({ current, onNotice }: { current: AppSettings; onNotice:
         <p className="field-hint">
           Service level is fixed by the regulator's rule: {current.serviceLevelTargetPct}% of callers answered within{' '}
           {serviceLevelMinutes} min.
+        </p>
+      </section>
+
+      <section className="panel form-panel" aria-labelledby="dead-air-title">
+        <h2 id="dead-air-title" className="panel-title">
+          Dead air
+        </h2>
+        <p className="panel-lead">
+          A tile shows a silence badge once neither side has spoken for a moment (hold does not count), and raises the
+          dead-air alert when the silence lasts this long. The alert says whether the agent was working on their screen
+          or stuck.
+        </p>
+        <div className="form-grid">
+          <NumberField
+            id={ids.deadAir}
+            label="Dead air after"
+            unit="s"
+            value={form.deadAirSeconds}
+            onChange={set('deadAirSeconds')}
+            error={errors.deadAirSeconds}
+            testId="settings-dead-air"
+            swatch="dead-air"
+          />
+        </div>
+        <p className="field-hint">
+          From {DEAD_AIR_THRESHOLD_MIN_MS / 1000} to {DEAD_AIR_THRESHOLD_MAX_MS / 1000} seconds; the default is{' '}
+          {DEAD_AIR_THRESHOLD_MS / 1000}.
         </p>
       </section>
 
@@ -169,7 +203,7 @@ function NumberField({
   onChange: (value: string) => void;
   error: string | undefined;
   testId: string;
-  swatch?: 'amber' | 'red';
+  swatch?: 'amber' | 'red' | 'dead-air';
 }) {
   return (
     <div className="field">

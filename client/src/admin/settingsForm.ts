@@ -1,5 +1,7 @@
 import {
   type AppSettings,
+  DEAD_AIR_THRESHOLD_MAX_MS,
+  DEAD_AIR_THRESHOLD_MIN_MS,
   LONG_CALL_THRESHOLD_MAX_MS,
   LONG_CALL_THRESHOLD_MIN_MS,
   RETENTION_DAYS_MAX,
@@ -8,11 +10,15 @@ import {
   UpdateSettingsSchema,
 } from '@earshot/shared';
 
-/** The settings form as typed: thresholds in minutes (people think of long calls in minutes), days whole. */
+/**
+ * The settings form as typed: long-call thresholds in minutes (people think of long calls in minutes), the
+ * dead-air threshold in whole seconds (a silence is counted in seconds), days whole.
+ */
 export interface SettingsForm {
   amberMinutes: string;
   redMinutes: string;
   retentionDays: string;
+  deadAirSeconds: string;
 }
 
 export type SettingsFormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -29,8 +35,17 @@ export function settingsToForm(settings: AppSettings): SettingsForm {
     amberMinutes: msToMinutesText(settings.longCallAmberMs),
     redMinutes: msToMinutesText(settings.longCallRedMs),
     retentionDays: String(settings.retentionDays),
+    deadAirSeconds: msToSecondsText(settings.deadAirThresholdMs),
   };
 }
+
+/** Seconds for a field: whole when whole, else one decimal (tenths of a second are what the form keeps). */
+export function msToSecondsText(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+const DEAD_AIR_MIN_S = DEAD_AIR_THRESHOLD_MIN_MS / 1000;
+const DEAD_AIR_MAX_S = DEAD_AIR_THRESHOLD_MAX_MS / 1000;
 
 /** A number typed by a person: a comma is a decimal point too; blank or junk is NaN. */
 function parseDecimal(text: string): number {
@@ -60,6 +75,7 @@ export function formToSettings(
   const amber = parseDecimal(form.amberMinutes);
   const red = parseDecimal(form.redMinutes);
   const days = form.retentionDays.trim();
+  const deadAirSeconds = parseDecimal(form.deadAirSeconds);
   const amberProblem = minutesProblem(amber, 'Amber');
   const redProblem = minutesProblem(red, 'Red');
   if (amberProblem) errors.amberMinutes = amberProblem;
@@ -67,12 +83,17 @@ export function formToSettings(
   if (!/^\d+$/.test(days) || Number(days) < RETENTION_DAYS_MIN || Number(days) > RETENTION_DAYS_MAX) {
     errors.retentionDays = `Keep data for a whole number of days from ${RETENTION_DAYS_MIN} to ${RETENTION_DAYS_MAX}`;
   }
+  // NaN fails both comparisons, so it is caught by the first test.
+  if (!(deadAirSeconds >= DEAD_AIR_MIN_S && deadAirSeconds <= DEAD_AIR_MAX_S)) {
+    errors.deadAirSeconds = `Dead air: a number of seconds from ${DEAD_AIR_MIN_S} to ${DEAD_AIR_MAX_S}`;
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const candidate = {
     longCallAmberMs: Math.round(amber * 60) * 1000,
     longCallRedMs: Math.round(red * 60) * 1000,
     retentionDays: Number(days),
+    deadAirThresholdMs: Math.round(deadAirSeconds * 10) * 100,
   };
   if (candidate.longCallAmberMs >= candidate.longCallRedMs) {
     return { ok: false, errors: { redMinutes: 'Red must come later than amber' } };

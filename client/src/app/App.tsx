@@ -32,8 +32,17 @@ const router = createBrowserRouter([
           featureRoute('wallboard', 'wallboard', async () => ({
             Component: (await import('../wallboard/WallboardPage.js')).WallboardPage,
           })),
+          featureRoute('search', 'search', async () => ({
+            Component: (await import('../search/SearchPage.js')).SearchPage,
+          })),
+          featureRoute('recordings', 'recordings', async () => ({
+            Component: (await import('../recordings/RecordingsPage.js')).RecordingsPage,
+          })),
           featureRoute('calls/:callId', 'call', async () => ({
             Component: (await import('../call/CallPage.js')).CallPage,
+          })),
+          featureRoute('calls/:callId/review', 'review', async () => ({
+            Component: (await import('../review/ReviewPage.js')).ReviewPage,
           })),
           featureRoute('coaching', 'coaching', async () => ({
             Component: (await import('../coaching/CoachingPage.js')).CoachingPage,

@@ -21,7 +21,21 @@ describe('feature map', () => {
   });
 
   it('agrees with the permission table for every role and feature', () => {
-    for (const role of ROLES) for (const f of FEATURES) expect(canUse(role, f.id)).toBe(can(role, f.permission));
+    for (const role of ROLES) {
+      for (const f of FEATURES) {
+        const keptOut = 'exceptWith' in f && can(role, f.exceptWith);
+        expect(canUse(role, f.id)).toBe(can(role, f.permission) && !keptOut);
+      }
+    }
+  });
+
+  it('keeps trainers out of the recordings list, which the server refuses them (they use their coaching queue)', () => {
+    expect(can('trainer', 'recordings:play')).toBe(true);
+    expect(canUse('trainer', 'recordings')).toBe(false);
+    expect(canUse('controller', 'recordings')).toBe(true);
+    expect(canUse('supervisor', 'recordings')).toBe(false);
+    expect(afterSignInPath('trainer', '/recordings?line=0890')).toBe('/coaching');
+    expect(afterSignInPath('controller', '/recordings?line=0890')).toBe('/recordings?line=0890');
   });
 
   it('lands each role where the product brief says', () => {
@@ -42,9 +56,9 @@ describe('feature map', () => {
   });
 
   it('builds each role its own menu', () => {
-    expect(navLabels('admin')).toEqual(['Wallboard', 'Admin']);
-    expect(navLabels('controller')).toEqual(['Wallboard']);
-    expect(navLabels('supervisor')).toEqual(['Wallboard']);
+    expect(navLabels('admin')).toEqual(['Wallboard', 'Search', 'Admin']);
+    expect(navLabels('controller')).toEqual(['Wallboard', 'Search', 'Recordings']);
+    expect(navLabels('supervisor')).toEqual(['Wallboard', 'Search']);
     expect(navLabels('trainer')).toEqual(['Coaching queue']);
     expect(navLabels('agent')).toEqual(['Agent']);
   });
@@ -61,6 +75,7 @@ describe('feature map', () => {
     expect(featureForPath('/calls/abc-1')?.id).toBe('call');
     expect(featureForPath('/admin/audit')?.id).toBe('adminAudit');
     expect(featureForPath('/wallboard')?.id).toBe('wallboard');
+    expect(featureForPath('/recordings')?.id).toBe('recordings');
     expect(featureForPath('/')).toBeNull();
     expect(featureForPath('/admin')).toBeNull();
     expect(featureForPath('/nowhere')).toBeNull();

@@ -17,7 +17,18 @@ export const FEATURES = [
   { id: 'adminAudit', label: 'Audit log', path: '/admin/audit', permission: 'audit:view', area: 'admin' },
   { id: 'adminSettings', label: 'Settings', path: '/admin/settings', permission: 'settings:manage', area: 'admin' },
   { id: 'wallboard', label: 'Wallboard', path: '/wallboard', permission: 'wallboard:view', area: 'main' },
+  { id: 'search', label: 'Search', path: '/search', permission: 'calls:view', area: 'main' },
+  {
+    id: 'recordings',
+    label: 'Recordings',
+    path: '/recordings',
+    permission: 'recordings:play',
+    area: 'main',
+    // Trainers play recordings only of the calls they coach, reached through their queue; the list is refused them.
+    exceptWith: 'coaching:view_own',
+  },
   { id: 'call', label: 'Call', path: '/calls/:callId', permission: 'calls:view', area: 'hidden' },
+  { id: 'review', label: 'Review', path: '/calls/:callId/review', permission: 'recordings:play', area: 'hidden' },
   { id: 'coaching', label: 'Coaching queue', path: '/coaching', permission: 'coaching:view_own', area: 'main' },
   { id: 'agent', label: 'Agent', path: '/agent', permission: 'screens:upload', area: 'main' },
 ] as const satisfies readonly {
@@ -25,6 +36,8 @@ export const FEATURES = [
   label: string;
   path: string;
   permission: Permission;
+  /** Roles that also hold this permission may not use the feature (the server refuses them its data). */
+  exceptWith?: Permission;
   /** `main`: a top-bar item; `admin`: an item of the Admin area; `hidden`: reached by links only. */
   area: 'main' | 'admin' | 'hidden';
 }[];
@@ -54,13 +67,18 @@ export function feature(id: FeatureId): Feature {
   return found;
 }
 
+/** Whether a role may use a feature: its permission, and not the permission that keeps it out. */
+export function allows(role: Role, f: Feature): boolean {
+  return can(role, f.permission) && !('exceptWith' in f && can(role, f.exceptWith));
+}
+
 export function canUse(role: Role, id: FeatureId): boolean {
-  return can(role, feature(id).permission);
+  return allows(role, feature(id));
 }
 
 /** The Admin area's pages this role may open, in menu order. */
 export function adminFeaturesFor(role: Role): Feature[] {
-  return FEATURES.filter((f) => f.area === 'admin' && can(role, f.permission));
+  return FEATURES.filter((f) => f.area === 'admin' && allows(role, f));
 }
 
 export interface NavItem {
@@ -72,7 +90,7 @@ export interface NavItem {
 
 /** The top bar's items for a role: its main pages, then "Admin" when any admin page is open to it. */
 export function navFor(role: Role): NavItem[] {
-  const items: NavItem[] = FEATURES.filter((f) => f.area === 'main' && can(role, f.permission)).map((f) => ({
+  const items: NavItem[] = FEATURES.filter((f) => f.area === 'main' && allows(role, f)).map((f) => ({
     label: f.label,
     path: f.path,
     end: true,
@@ -102,6 +120,6 @@ export function afterSignInPath(role: Role, next: string | null): string {
   const pathname = next.split(/[?#]/)[0] ?? next;
   if (pathname === ADMIN_AREA_PATH) return adminFeaturesFor(role).length > 0 ? next : home;
   const owner = featureForPath(pathname);
-  if (owner && !can(role, owner.permission)) return home;
+  if (owner && !allows(role, owner)) return home;
   return next;
 }

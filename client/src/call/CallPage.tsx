@@ -10,16 +10,24 @@ import {
   talkTimeMs,
 } from '@earshot/shared';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { type ReactNode, useCallback } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { LiveAudioPanel } from '../audio/LiveAudioPanel.js';
+import { CallMonitorList } from '../audio/MonitorChips.js';
 import { useSession } from '../auth/session.js';
 import { useServerNow } from '../lib/serverClock.js';
 import { settingsQueryOptions } from '../lib/settingsQuery.js';
 import { formatDateTime, formatDuration } from '../lib/time.js';
 import { StateBadge } from '../ui/icons.js';
+import { DeadAirAlert, SentimentChip, SilenceBadge } from '../wallboard/SpeechBadges.js';
 import { tileSeverity } from '../wallboard/severity.js';
-import { describeEvent, END_REASON_LABELS } from './callDetail.js';
+import { liveSilenceView } from '../wallboard/silence.js';
+import { describeEvent, END_REASON_LABELS, shownInHistory } from './callDetail.js';
+import { RecordingPanel } from './RecordingPanel.js';
 import { ScreenMonitor } from './ScreenMonitor.js';
+import { SpeechPanel } from './SpeechPanel.js';
+import { transcriptQueryOptions } from './speechQueries.js';
+import { TranscriptPanel } from './TranscriptPanel.js';
 import { useLiveCall } from './useLiveCall.js';
 
 export function CallPage() {
@@ -58,11 +66,34 @@ export function CallPage() {
   );
 }
 
-function CallView({ call, events, liveError }: { call: Call; events: CallEventRecord[]; liveError: string | null }) {
+function CallView({
+  call,
+  events: allEvents,
+  liveError,
+}: {
+  call: Call;
+  events: CallEventRecord[];
+  liveError: string | null;
+}) {
+  const events = allEvents.filter(shownInHistory);
   const settings = useQuery(settingsQueryOptions()).data ?? DEFAULT_WALLBOARD_SETTINGS;
   // Listening, whispering and barging are the controller's; a supervisor watches read-only.
-  const role = useSession().user.role;
+  const { user } = useSession();
+  const role = user.role;
   const mayListen = can(role, 'audio:listen');
+  // `?listen=1` (the wallboard tile's Listen): start listening once, then drop it from the address.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const autoListen = searchParams.get('listen') === '1';
+  const onAutoListenStarted = useCallback(() => {
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete('listen');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [setSearchParams]);
   const mayViewScreens = can(role, 'screens:view');
   const now = useServerNow();
   const live = call.state !== 'ended';
@@ -73,11 +104,18 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
   const severity = live
     ? tileSeverity(call, now, settings)
     : classifyDuration(talkMs, settings.longCallAmberMs, settings.longCallRedMs);
+  const silence = liveSilenceView(call, now, settings.deadAirThresholdMs);
+  // The live call carries its sentiment; a stored one may not, and its transcript's is the final one.
+  const transcript = useQuery(transcriptQueryOptions(call.id, live));
+  const sentiment = call.sentiment ?? transcript.data?.sentiment ?? null;
 
   return (
     <>
       <title>{`${call.agentName ?? 'Queued call'} · ${call.line} · Earshot`}</title>
-      <header className={`call-header severity-${severity}${call.state === 'hold' ? ' on-hold' : ''}`}>
+      <header
+        className={`call-header severity-${severity}${call.state === 'hold' ? ' on-hold' : ''}${silence?.deadAir ? ' dead-air' : ''}`}
+        data-dead-air={silence?.deadAir ?? 'no'}
+      >
         <div className="call-title">
           <h1>{call.agentName ?? (queued ? 'In queue' : 'No agent')}</h1>
           <p className="call-subtitle">
@@ -85,7 +123,9 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
           </p>
         </div>
         <div className="call-header-state">
-          <StateBadge state={call.state} />
+          {silence?.deadAir && <DeadAirAlert kind={silence.deadAir} className="call-dead-air" />}
+          {silence ? <SilenceBadge view={silence} /> : <StateBadge state={call.state} />}
+          {sentiment && <SentimentChip sentiment={sentiment} size="large" />}
           {call.holdSince !== null && (
             <span className="call-hold-now" data-testid="call-hold-now">
               for <span className="timer">{formatDuration(now - call.holdSince)}</span>
@@ -110,6 +150,21 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
           <h2 id="monitor-title" className="panel-title">
             Live monitor
           </h2>
+          {live && (
+            <div className="live-audio-area">
+              <CallMonitorList monitors={call.monitors} selfUserId={user.id} />
+              {mayListen && (
+                <LiveAudioPanel
+                  key={call.id}
+                  callId={call.id}
+                  autoListen={autoListen}
+                  onAutoListenStarted={onAutoListenStarted}
+                  mayWhisper={can(role, 'audio:whisper')}
+                  mayBarge={can(role, 'audio:barge')}
+                />
+              )}
+            </div>
+          )}
           {mayViewScreens ? (
             <ScreenMonitor callId={call.id} live={live} />
           ) : (
@@ -117,11 +172,6 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
               <p className="monitor-placeholder-title">Agent's screen</p>
               <p>Your role does not show agents' screens.</p>
             </div>
-          )}
-          {mayListen && (
-            <p className="muted monitor-note">
-              Live audio and the listen, whisper and barge controls are not connected in this version of Earshot.
-            </p>
           )}
         </section>
 
@@ -173,6 +223,14 @@ function CallView({ call, events, liveError }: { call: Call; events: CallEventRe
             </ol>
           )}
         </section>
+      </div>
+
+      <div className="call-review">
+        <div className="call-review-main">
+          {can(role, 'recordings:play') && <RecordingPanel callId={call.id} live={live} />}
+          <SpeechPanel callId={call.id} live={live} deadAirThresholdMs={settings.deadAirThresholdMs} />
+        </div>
+        <TranscriptPanel callId={call.id} live={live} />
       </div>
     </>
   );

@@ -1,7 +1,7 @@
 import type { CallEventRecord } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
 import { makeCall, T0 } from '../wallboard/testCalls.js';
-import { describeEvent, mergeDetail, mergeEvents } from './callDetail.js';
+import { describeEvent, mergeDetail, mergeEvents, shownInHistory } from './callDetail.js';
 
 function event(eventId: string, at: number, type: string, detail: CallEventRecord['detail'] = {}): CallEventRecord {
   return { eventId, callId: 'c1', type, at, receivedAt: at + 5, detail };
@@ -65,5 +65,29 @@ describe('describeEvent', () => {
     expect(describeEvent(event('8', T0, 'call.answered'))).toBe('Answered');
     expect(describeEvent(event('9', T0, 'call.ended', { reason: 'weird' }))).toBe('Ended');
     expect(describeEvent(event('10', T0, 'call.something_new'))).toBe('call.something_new');
+  });
+});
+
+describe('monitoring in the history', () => {
+  const who = { userId: 'u1', userName: 'Olga Petrova' };
+  it('says who started and stopped which mode, and why it stopped', () => {
+    expect(describeEvent(event('m1', T0, 'monitor.started', { ...who, mode: 'listen', label: 'listening' }))).toBe(
+      'Olga Petrova started listening',
+    );
+    expect(describeEvent(event('m2', T0, 'monitor.started', { ...who, mode: 'barge' }))).toBe('Olga Petrova barged in');
+    expect(describeEvent(event('m3', T0, 'monitor.stopped', { ...who, mode: 'whisper', reason: 'left' }))).toBe(
+      'Olga Petrova stopped whispering',
+    );
+    expect(describeEvent(event('m4', T0, 'monitor.stopped', { ...who, mode: 'listen', reason: 'disconnected' }))).toBe(
+      'Olga Petrova stopped listening (connection lost)',
+    );
+  });
+
+  it('leaves out the stop of a mode switch (the start that follows says it)', () => {
+    expect(shownInHistory(event('m5', T0, 'monitor.stopped', { ...who, mode: 'listen', reason: 'switched' }))).toBe(
+      false,
+    );
+    expect(shownInHistory(event('m6', T0, 'monitor.stopped', { ...who, mode: 'listen', reason: 'left' }))).toBe(true);
+    expect(shownInHistory(event('m7', T0, 'call.held'))).toBe(true);
   });
 });

@@ -3,6 +3,8 @@ import {
   type CallDetail,
   type CallEventRecord,
   type EndReason,
+  MONITOR_STARTED_EVENT_TYPE,
+  MONITOR_STOPPED_EVENT_TYPE,
   TOPIC_LABELS,
   TOPICS,
   type Topic,
@@ -51,6 +53,32 @@ function topicLabel(value: string | null): string | null {
 }
 
 /** One history entry in words, as the call page lists it. */
+const MONITOR_STARTED_WORDS: Record<string, string> = {
+  listen: 'started listening',
+  whisper: 'started whispering to the agent',
+  barge: 'barged in',
+};
+const MONITOR_STOPPED_WORDS: Record<string, string> = {
+  listen: 'stopped listening',
+  whisper: 'stopped whispering',
+  barge: 'stopped barging in',
+};
+const MONITOR_STOP_REASONS: Record<string, string> = {
+  disconnected: ' (connection lost)',
+  call_ended: ' (the call ended)',
+  permission_lost: ' (no longer allowed)',
+  replaced: ' (taken over elsewhere)',
+  server_closing: ' (server restarting)',
+};
+
+/**
+ * Whether the call page lists an event: a controller switching mode (listen → barge) writes a stop and a
+ * start; the start alone says it.
+ */
+export function shownInHistory(event: CallEventRecord): boolean {
+  return !(event.type === MONITOR_STOPPED_EVENT_TYPE && text(event.detail, 'reason') === 'switched');
+}
+
 export function describeEvent(event: CallEventRecord): string {
   const { detail } = event;
   switch (event.type) {
@@ -78,6 +106,17 @@ export function describeEvent(event: CallEventRecord): string {
     }
     case 'call.closed_by_server':
       return 'Closed by the server: it restarted while the call was live';
+    case MONITOR_STARTED_EVENT_TYPE: {
+      const who = text(detail, 'userName') ?? 'A controller';
+      const mode = text(detail, 'mode');
+      return `${who} ${MONITOR_STARTED_WORDS[mode ?? ''] ?? 'joined the audio'}`;
+    }
+    case MONITOR_STOPPED_EVENT_TYPE: {
+      const who = text(detail, 'userName') ?? 'A controller';
+      const mode = text(detail, 'mode');
+      const why = MONITOR_STOP_REASONS[text(detail, 'reason') ?? ''] ?? '';
+      return `${who} ${MONITOR_STOPPED_WORDS[mode ?? ''] ?? 'left the audio'}${why}`;
+    }
     default:
       return event.type;
   }

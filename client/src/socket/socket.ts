@@ -1,8 +1,10 @@
 import type {
   Ack,
+  AudioSession,
   CallDetail,
   CaptureState,
   ClientToServerEvents,
+  MonitorMode,
   ScreenshotMeta,
   ServerToClientEvents,
   WallboardSnapshot,
@@ -216,4 +218,41 @@ export async function joinCapture(): Promise<Ack<CaptureState>> {
   } catch {
     return noAnswer('capture:join');
   }
+}
+
+const AUDIO_COMMANDS = { listen: 'audio:listen', whisper: 'audio:whisper', barge: 'audio:barge' } as const;
+
+/**
+ * Takes a live call's audio in a mode (listen, whisper, barge); also switches mode. The answer says what
+ * to play and how to talk; a refusal carries the server's sentence. Frames follow as `audio:frame`.
+ */
+export async function takeAudio(callId: string, mode: MonitorMode): Promise<Ack<AudioSession>> {
+  try {
+    return noticeRefusal(await connection().timeout(ACK_TIMEOUT_MS).emitWithAck(AUDIO_COMMANDS[mode], { callId }));
+  } catch {
+    return noAnswer(AUDIO_COMMANDS[mode]);
+  }
+}
+
+/** Leaves a call's audio (the server stops sending frames and takes the controller off the call's list). */
+export async function leaveAudio(callId: string): Promise<Ack<null>> {
+  const s = connection();
+  // A lost connection has left the audio already (the server ends the session on disconnect).
+  if (!s.connected) return { ok: true, data: null };
+  try {
+    return await s.timeout(ACK_TIMEOUT_MS).emitWithAck('audio:leave', { callId });
+  } catch {
+    return noAnswer('audio:leave');
+  }
+}
+
+/**
+ * Sends one 20 ms frame of the controller's voice. Dropped (false) while disconnected: Socket.IO would
+ * otherwise queue it and play stale speech in a burst after reconnecting.
+ */
+export function sendTalkFrame(frame: Uint8Array): boolean {
+  const s = connection();
+  if (!s.connected) return false;
+  s.emit('audio:talk', frame);
+  return true;
 }

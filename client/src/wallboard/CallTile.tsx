@@ -1,6 +1,8 @@
 import {
   type Call,
+  can,
   holdTimeMs,
+  MONITOR_MODE_LABELS,
   queueWaitMs,
   type ScreenshotMeta,
   type Severity,
@@ -11,12 +13,16 @@ import {
 } from '@earshot/shared';
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
+import { TileListenLink, TileMonitorChips } from '../audio/MonitorChips.js';
+import { useSession } from '../auth/session.js';
 import { useServerNow } from '../lib/serverClock.js';
 import { useNow } from '../lib/ticker.js';
 import { formatClock, formatDuration } from '../lib/time.js';
 import { HoldIcon, STATE_LABELS, StateBadge, TransferIcon } from '../ui/icons.js';
+import { DeadAirAlert, SentimentChip, SilenceBadge } from './SpeechBadges.js';
 import { screenshotAge } from './screenThumbs.js';
 import { tileSeverity } from './severity.js';
+import { describeSilence, liveSilenceView } from './silence.js';
 
 const SEVERITY_WORDS: Record<Severity, string> = { normal: '', amber: 'long', red: 'very long' };
 
@@ -36,18 +42,26 @@ export const CallTile = memo(function CallTile({
   screenshot = null,
 }: CallTileProps) {
   const now = useServerNow();
+  const mayListen = can(useSession().user.role, 'audio:listen');
   const severity = tileSeverity(call, now, settings);
   const queued = call.state === 'queued';
   const onHold = call.state === 'hold';
   const who = call.agentName ?? (queued ? 'In queue' : 'Unknown agent');
   const waitMs = queueWaitMs(call, now);
   const severityWord = SEVERITY_WORDS[severity];
+  const silence = liveSilenceView(call, now, settings.deadAirThresholdMs);
+  const deadAir = silence?.deadAir ?? null;
+  // A queued call has no conversation to hear yet.
+  const listenable = mayListen && (call.state === 'talking' || call.state === 'hold');
   const label = [
     who,
     STATE_LABELS[call.state],
     severityWord && `${severityWord} ${queued ? 'wait' : 'call'}`,
+    silence && describeSilence(silence),
+    call.sentiment && `sentiment ${call.sentiment.label}`,
     `line ${call.line}`,
     TOPIC_LABELS[call.topic],
+    ...call.monitors.map((m) => `${m.displayName} ${MONITOR_MODE_LABELS[m.mode]}`),
   ]
     .filter(Boolean)
     .join(', ');
@@ -57,27 +71,33 @@ export const CallTile = memo(function CallTile({
     <div className="tile-cell" role="listitem">
       <Link
         to={`/calls/${encodeURIComponent(call.id)}`}
-        className={`tile severity-${severity}${onHold ? ' on-hold' : ''}${queued ? ' queued' : ''}`}
+        className={`tile severity-${severity}${onHold ? ' on-hold' : ''}${queued ? ' queued' : ''}${deadAir ? ` dead-air dead-air-${deadAir}` : ''}`}
         aria-label={label}
         data-testid="call-tile"
         data-call-id={call.id}
         data-state={call.state}
         data-severity={severity}
+        data-dead-air={deadAir ?? 'no'}
       >
         <div className={`tile-agent${queued ? ' tile-agent-queued' : ''}`}>{who}</div>
-        <div className="tile-meta">
-          <span className="tile-line">{call.line}</span>
-          <span className="tile-sep" aria-hidden="true">
-            ·
-          </span>
-          <span className="tile-topic">{TOPIC_LABELS[call.topic]}</span>
-        </div>
+        {deadAir ? (
+          // The alert takes the line and topic's place while it lasts: they are in the tile's name still.
+          <DeadAirAlert kind={deadAir} className="tile-dead-air" />
+        ) : (
+          <div className="tile-meta">
+            <span className="tile-line">{call.line}</span>
+            <span className="tile-sep" aria-hidden="true">
+              ·
+            </span>
+            <span className="tile-topic">{TOPIC_LABELS[call.topic]}</span>
+          </div>
+        )}
         <div className="tile-main">
           <span className="tile-timer-caption">{queued ? 'wait' : 'talk'}</span>
           <span className="tile-timer timer" data-testid={queued ? 'queue-wait' : 'talk-time'}>
             {formatDuration(queued ? waitMs : talkTimeMs(call, now))}
           </span>
-          <StateBadge state={call.state} />
+          {silence ? <SilenceBadge view={silence} /> : <StateBadge state={call.state} />}
         </div>
         <div className="tile-foot">
           {queued ? (
@@ -102,9 +122,12 @@ export const CallTile = memo(function CallTile({
               {call.transferCount}
             </span>
           )}
+          <TileMonitorChips monitors={call.monitors} />
+          {call.sentiment && <SentimentChip sentiment={call.sentiment} />}
         </div>
         {showScreen && <TileScreen screenshot={screenshot} queued={queued} />}
       </Link>
+      {listenable && <TileListenLink callId={call.id} who={who} />}
     </div>
   );
 });

@@ -21,6 +21,9 @@ export function makeCall(overrides: Partial<Call> & { id: string }): Call {
     holdCount: 0,
     transferCount: 0,
     lastEventAt: T0 + 10_000,
+    monitors: [],
+    silence: null,
+    sentiment: null,
     ...overrides,
   };
 }

@@ -170,11 +170,16 @@ describe('WallboardSync', () => {
       ...(before?.settings ?? DEFAULT_WALLBOARD_SETTINGS),
       longCallAmberMs: 60_000,
       longCallRedMs: 120_000,
+      deadAirThresholdMs: 20_000,
       // What `settings:updated` carries beyond the wallboard's own fields is left out.
       ...{ retentionDays: 30 },
     });
     const after = sync.getState().data;
-    expect(after?.settings).toMatchObject({ longCallAmberMs: 60_000, longCallRedMs: 120_000 });
+    expect(after?.settings).toMatchObject({
+      longCallAmberMs: 60_000,
+      longCallRedMs: 120_000,
+      deadAirThresholdMs: 20_000,
+    });
     expect(after?.settings).not.toHaveProperty('retentionDays');
     expect(after?.seq).toBe(5);
     expect([...(after?.calls.keys() ?? [])]).toEqual(['a']);

@@ -132,10 +132,20 @@ export class WallboardSync {
   handleSettings(settings: WallboardSettings): void {
     const data = this.state.data;
     if (!this.active || data === null) return;
-    const { longCallAmberMs, longCallRedMs, serviceLevelThresholdMs, serviceLevelTargetPct } = settings;
+    const { longCallAmberMs, longCallRedMs, serviceLevelThresholdMs, serviceLevelTargetPct, deadAirThresholdMs } =
+      settings;
     this.setState({
       ...this.state,
-      data: { ...data, settings: { longCallAmberMs, longCallRedMs, serviceLevelThresholdMs, serviceLevelTargetPct } },
+      data: {
+        ...data,
+        settings: {
+          longCallAmberMs,
+          longCallRedMs,
+          serviceLevelThresholdMs,
+          serviceLevelTargetPct,
+          deadAirThresholdMs,
+        },
+      },
     });
   }
 

@@ -56,6 +56,10 @@ export function callFromRow(row: Selectable<CallsTable>): Call {
     holdCount: row.hold_count,
     transferCount: row.transfer_count,
     lastEventAt: row.last_event_at,
+    // Live-only state: whoever was on the audio is in the history, not in the row.
+    monitors: [],
+    silence: null,
+    sentiment: null,
   };
 }
 

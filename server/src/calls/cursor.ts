@@ -30,3 +30,16 @@ export function decodeCursor(text: string): { ok: true; cursor: CallsCursor } | 
   if (typeof id !== 'string' || id.length === 0 || id.length > 128) return invalid;
   return { ok: true, cursor: { offeredAt, id } };
 }
+
+/** The `cursor` query parameter of a paged list: none (the first page), a cursor, or why it is refused. */
+export function cursorParam(
+  text: string | undefined,
+):
+  | { ok: true; cursor: CallsCursor | null }
+  | { ok: false; error: string; details: { path: string; message: string }[] } {
+  if (text === undefined) return { ok: true, cursor: null };
+  const decoded = decodeCursor(text);
+  return decoded.ok
+    ? decoded
+    : { ok: false, error: decoded.error, details: [{ path: 'cursor', message: decoded.error }] };
+}

@@ -22,6 +22,9 @@ function call(id: string, state: Call['state']): Call {
     holdCount: 0,
     transferCount: 0,
     lastEventAt: T0,
+    monitors: [],
+    silence: null,
+    sentiment: null,
   };
 }
 

@@ -4,7 +4,10 @@ import type { Call, CallEventRecord } from '@earshot/shared';
 export interface LiveCallChange {
   previous: Call | undefined;
   call: Call;
-  record: CallEventRecord;
+  /** The history entry that records the change; absent for a live-only change (`updateLive`). */
+  record?: CallEventRecord;
+  /** Length of the call's stored history after this change (the record's position). */
+  eventCount: number;
 }
 
 export type LiveCallListener = (change: LiveCallChange) => void;
@@ -109,9 +112,29 @@ export class LiveCallRegistry {
       this.entries.set(call.id, { call, eventCount, eventIds: [record.eventId] });
       this.liveEventIds.set(record.eventId, call.id);
     }
-    const change = { previous, call, record };
+    const change = { previous, call, record, eventCount };
     for (const listener of this.listeners) listener(change);
     return change;
+  }
+
+  /**
+   * Changes what a live call carries that is never stored and has no history entry (the silence in
+   * progress, the sentiment so far) and tells the listeners. Ignored for a call that is not live. Call from
+   * inside `runExclusive` for that call, like `commit`, so it cannot overtake a stored change.
+   */
+  updateLive(callId: string, change: (call: Call) => Call): LiveCallChange | undefined {
+    const entry = this.entries.get(callId);
+    if (!entry) return undefined;
+    const previous = entry.call;
+    const call = change(previous);
+    if (call === previous) return undefined;
+    if (call.state !== previous.state || call.id !== previous.id) {
+      throw new Error("updateLive may not change a call's state; state changes are stored through commit");
+    }
+    entry.call = call;
+    const result: LiveCallChange = { previous, call, eventCount: entry.eventCount };
+    for (const listener of this.listeners) listener(result);
+    return result;
   }
 
   /** Subscribes to committed changes; returns the unsubscribe function. */

@@ -61,20 +61,24 @@ function isInside(parent: string, child: string): boolean {
 async function realpathOfNearestExisting(target: string, stopAt: string): Promise<string> {
   const rest: string[] = [];
   let current = target;
+  let lookedAgain = false;
   for (;;) {
     try {
       return path.join(await realpath(current), ...rest.reverse());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || current === stopAt) throw asMediaError(error);
-      // Missing for realpath but present for lstat: a symbolic link to nowhere, which a write would follow.
-      if (
-        await lstat(current).then(
-          () => true,
-          () => false,
-        )
-      ) {
+      // Missing for realpath but a link for lstat: a symbolic link to nowhere, which a write would follow.
+      // Anything else lstat finds was created a moment ago (another upload making the day's directory):
+      // look again rather than call it a link.
+      const entry = await lstat(current).catch(() => null);
+      if (entry?.isSymbolicLink()) {
         throw new MediaPathError('the path is a symbolic link to something that does not exist');
       }
+      if (entry && !lookedAgain) {
+        lookedAgain = true;
+        continue;
+      }
+      lookedAgain = false;
       rest.push(path.basename(current));
       current = path.dirname(current);
     }

@@ -4,6 +4,7 @@ import {
   type Call,
   type CaptureState,
   can,
+  type MonitorMode,
   parseWith,
   type ScreenshotMeta,
   WatchScreensPayloadSchema,
@@ -17,6 +18,11 @@ import type { Logger } from '../logger.js';
 import type { ScreenshotService } from './screenshotService.js';
 
 const CALL_ROOM_PREFIXES = ['call:', 'call-masked:'];
+const MONITOR_ACTIVITY: Record<MonitorMode, CaptureState['watchers'][number]['activity']> = {
+  listen: 'listening',
+  whisper: 'whispering',
+  barge: 'barging',
+};
 
 /** The agent's live call: the most recently answered live call they hold, or null. */
 export function liveCallOfAgent(registry: LiveCallRegistry, agentId: string): Call | null {
@@ -63,6 +69,8 @@ export class ScreensSocketHub {
           agents.add(previous.agentId);
         }
         if (call.agentId && (previous?.agentId !== call.agentId || call.state === 'ended')) agents.add(call.agentId);
+        // Someone started or stopped listening, whispering or barging: the agent sees who.
+        if (call.agentId && previous && previous.monitors !== call.monitors) agents.add(call.agentId);
         for (const agentId of agents) this.pushState(agentId);
       }),
     );
@@ -93,18 +101,26 @@ export class ScreensSocketHub {
       agentId,
       callId: call?.id ?? null,
       intervalMs: CAPTURE_INTERVAL_MS,
-      watchers: call ? this.watchers(call.id) : [],
+      watchers: call ? this.watchers(call) : [],
     };
   }
 
-  private watchers(callId: string): CaptureState['watchers'] {
+  private watchers(call: Call): CaptureState['watchers'] {
+    const callId = call.id;
     const namespace = this.deps.io.of('/');
     const byUser = new Map<string, CaptureState['watchers'][number]>();
+    for (const monitor of call.monitors) {
+      byUser.set(monitor.userId, {
+        userId: monitor.userId,
+        displayName: monitor.displayName,
+        activity: MONITOR_ACTIVITY[monitor.mode],
+      });
+    }
     for (const masked of [false, true]) {
       for (const socketId of namespace.adapter.rooms.get(callRoom(callId, masked)) ?? []) {
         const user = namespace.sockets.get(socketId)?.data.user;
         // The quality team: those who may view calls (controllers, supervisors, admins); never the agent.
-        if (!user || !can(user.role, 'calls:view')) continue;
+        if (!user || !can(user.role, 'calls:view') || byUser.has(user.id)) continue;
         byUser.set(user.id, { userId: user.id, displayName: user.displayName, activity: 'watching' });
       }
     }

@@ -1,5 +1,6 @@
 import {
   type AppSettings,
+  DEAD_AIR_THRESHOLD_MS,
   EDITABLE_SETTING_NAMES,
   SERVICE_LEVEL_TARGET_PCT,
   SERVICE_LEVEL_THRESHOLD_MS,
@@ -21,12 +22,20 @@ export interface SettingsChange {
 export type SettingsListener = (settings: AppSettings, change: SettingsChange) => void;
 
 /**
+ * The starting values. The dead-air threshold has no configuration variable (an admin sets it in the
+ * dashboard), so it may be left out and starts at DEAD_AIR_THRESHOLD_MS.
+ */
+export type SettingsDefaults = Omit<UpdateSettings, 'deadAirThresholdMs'> &
+  Partial<Pick<UpdateSettings, 'deadAirThresholdMs'>>;
+
+/**
  * The settings in force. The configuration (LONG_CALL_*_MS, RETENTION_DAYS) gives the starting values; what
  * an admin saves is stored in the `settings` table and wins from then on, across restarts. Reads are from
  * memory; an update is written to the store first and only then takes effect and is announced.
  */
 export class SettingsService {
   private settings: AppSettings;
+  private readonly defaults: UpdateSettings;
   private readonly listeners = new Set<SettingsListener>();
   /** Updates run one after another, so each one's `before` is the previous one's `after`. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -34,17 +43,24 @@ export class SettingsService {
   constructor(
     private readonly deps: {
       db: Kysely<Database>;
-      defaults: UpdateSettings;
+      defaults: SettingsDefaults;
       now: () => number;
       logger: Logger;
     },
   ) {
-    this.settings = withFixedRules(deps.defaults);
+    this.defaults = { deadAirThresholdMs: DEAD_AIR_THRESHOLD_MS, ...deps.defaults };
+    this.settings = withFixedRules(this.defaults);
   }
 
   current(): AppSettings {
     return this.settings;
   }
+
+  /**
+   * The dead-air threshold in force (ms), for the live silence detector. An arrow property, so it can be
+   * handed over as it is: `deadAirThresholdMs: settingsService.deadAirThresholdMs`.
+   */
+  readonly deadAirThresholdMs = (): number => this.settings.deadAirThresholdMs;
 
   /** The part the wallboard snapshot carries. */
   wallboard(): WallboardSettings {
@@ -55,7 +71,7 @@ export class SettingsService {
   /** Reads what admins stored over the defaults. A stored value that no longer validates is ignored (and said). */
   async load(): Promise<AppSettings> {
     const rows = await this.deps.db.selectFrom('settings').select(['key', 'value']).execute();
-    const merged: Record<string, unknown> = { ...this.deps.defaults };
+    const merged: Record<string, unknown> = { ...this.defaults };
     for (const row of rows) {
       if (!(EDITABLE_SETTING_NAMES as readonly string[]).includes(row.key)) continue;
       try {
@@ -132,5 +148,6 @@ function withFixedRules(editable: UpdateSettings): AppSettings {
     serviceLevelThresholdMs: SERVICE_LEVEL_THRESHOLD_MS,
     serviceLevelTargetPct: SERVICE_LEVEL_TARGET_PCT,
     retentionDays: editable.retentionDays,
+    deadAirThresholdMs: editable.deadAirThresholdMs,
   };
 }

@@ -1,11 +1,11 @@
 import { startSimulator } from './index.js';
-import { CLI_USAGE, parseCliArgs } from './options.js';
+import { CLI_USAGE, parseCliArgs, type SimulatorSettings } from './options.js';
 
 /**
  * The simulator as its own process, against any Earshot server:
  *   node --import tsx server/src/simulator/cli.ts --url http://localhost:8080 --key KEY --speed 10
  * Flags fall back to EARSHOT_URL, INGEST_KEY, SIM_AGENTS, SIM_CALLS_PER_HOUR, SIM_SPEED, SIM_SEED. Agents'
- * screens are rendered and uploaded too, unless --no-screens.
+ * screens are rendered and uploaded too, unless --no-screens, and the calls' audio streamed, unless --no-audio.
  */
 
 /** How often a status line is printed. */
@@ -22,7 +22,8 @@ if (parsed.kind === 'error') {
 }
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-const simulator = startSimulator({ ...parsed.settings, screens: parsed.screens, log });
+const settings: SimulatorSettings = { ...parsed.settings, audio: parsed.audio };
+const simulator = startSimulator({ ...settings, screens: parsed.screens, log });
 
 const status = setInterval(() => {
   const { offered, answered, abandoned, ended, rejected } = simulator.stats();

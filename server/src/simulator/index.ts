@@ -3,7 +3,8 @@ import { runSimulator } from './driver.js';
 import { SimulatorSettingsSchema } from './options.js';
 import { DEFAULT_SCREEN_UPLOADS_PER_SECOND } from './screenUploader.js';
 
-export type { RunningSimulator, SimulatorStats } from './driver.js';
+export type { Utterance } from './audio/dialogue.js';
+export type { RunningSimulator, SimulatorAudio, SimulatorStats } from './driver.js';
 export { CLI_USAGE, parseCliArgs, SIMULATOR_DEFAULTS, SimulatorSettingsSchema } from './options.js';
 
 /**
@@ -27,6 +28,10 @@ export interface SimulatorOptions {
    * the go), at most `maxUploadsPerSecond` overall (default DEFAULT_SCREEN_UPLOADS_PER_SECOND). Default off.
    */
   screens?: boolean | { maxUploadsPerSecond: number };
+  /** Each answered call's audio (both sides, from the committed speech fixtures) over the audio ingest; default on. */
+  audio?: boolean;
+  /** With audio, the text of each utterance as a transcript segment through the ingest protocol; default on. */
+  transcripts?: boolean;
   log?: (line: string) => void;
 }
 

@@ -83,4 +83,8 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'], {})).toEqual({ kind: 'help' });
     expect(parseCliArgs(['-h', '--agents', 'x'], {})).toEqual({ kind: 'help' });
   });
+  it('streams audio unless --no-audio', () => {
+    expect(parseCliArgs(['--key', 'k-12345678'], {})).toMatchObject({ kind: 'run', audio: true });
+    expect(parseCliArgs(['--key', 'k-12345678', '--no-audio'], {})).toMatchObject({ kind: 'run', audio: false });
+  });
 });

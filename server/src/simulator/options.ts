@@ -37,6 +37,10 @@ export const SimulatorSettingsSchema = z.object({
     .min(0, 'must not be negative')
     .max(MAX_SEED, `must be at most ${MAX_SEED}`),
   startAt: z.number().int().min(946684800000, 'must be epoch milliseconds after 2000-01-01').optional(),
+  /** The calls' live audio over the audio ingest WebSocket (default on). */
+  audio: z.boolean().optional(),
+  /** With audio, transcript segments of what was said over the ingest socket (default on). */
+  transcripts: z.boolean().optional(),
 });
 export type SimulatorSettings = z.infer<typeof SimulatorSettingsSchema>;
 
@@ -64,13 +68,14 @@ Options (each falls back to the environment variable shown, then to the default)
   --speed X              simulated seconds per real second     SIM_SPEED           (${SIMULATOR_DEFAULTS.speed})
   --seed N               random seed (0-${MAX_SEED})        SIM_SEED            (${SIMULATOR_DEFAULTS.seed})
   --no-screens           don't render and upload the agents' screens (on by default)
+  --no-audio             don't stream the calls' audio (on by default)
   -h, --help             show this help
 
 Example: node --import tsx server/src/simulator/cli.ts --url http://localhost:8080 --key KEY --agents 40 --calls-per-hour 600 --speed 10 --seed 42`;
 
 export type CliParseResult =
   | { kind: 'help' }
-  | { kind: 'run'; settings: SimulatorSettings; screens: boolean }
+  | { kind: 'run'; settings: SimulatorSettings; screens: boolean; audio: boolean }
   | { kind: 'error'; message: string };
 
 /** Turns argv (without node and script) plus the environment into validated settings, or a message naming what is wrong. */
@@ -78,7 +83,7 @@ export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CliParseResult {
-  let values: Partial<Record<Flag | 'help' | 'no-screens', string | boolean>>;
+  let values: Partial<Record<Flag | 'help' | 'no-screens' | 'no-audio', string | boolean>>;
   try {
     values = parseArgs({
       args: [...argv],
@@ -93,6 +98,7 @@ export function parseCliArgs(
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         'no-screens': { type: 'boolean' },
+        'no-audio': { type: 'boolean' },
       },
     }).values;
   } catch (error) {
@@ -140,5 +146,10 @@ export function parseCliArgs(
     }
   }
   if (problems.length > 0 || !parsed.success) return { kind: 'error', message: problems.join('\n') };
-  return { kind: 'run', settings: parsed.data, screens: values['no-screens'] !== true };
+  return {
+    kind: 'run',
+    settings: parsed.data,
+    screens: values['no-screens'] !== true,
+    audio: values['no-audio'] !== true,
+  };
 }

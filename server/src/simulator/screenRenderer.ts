@@ -6,7 +6,9 @@ import { deriveSeed, Rng } from './random.js';
  * Simulated agent screens: a contact-centre desktop drawn as SVG and rendered to WebP with sharp (librsvg,
  * DejaVu Sans). Three screens, as an agent moves through a call: the CRM customer card when the call comes
  * in, the ticket being filled in while they talk (its notes grow as the call goes on), and a knowledge-base
- * search while the caller is on hold. Content is fixed per (seed, call) so a run can be replayed.
+ * search while the caller is on hold, or while the agent looks up a hanging question's answer in silence
+ * (the search screen then changes every second: the query being typed, the results being read). Content is
+ * fixed per (seed, call) so a run can be replayed.
  */
 
 export type ScreenKind = 'crm' | 'ticket' | 'knowledge';
@@ -20,6 +22,11 @@ export interface ScreenScene {
   /** Simulated time since the call was answered. */
   talkMs: number;
   onHold: boolean;
+  /**
+   * Milliseconds the agent has been searching the knowledge base for a hanging question's answer (the line
+   * silent meanwhile); absent otherwise.
+   */
+  searchingMs?: number;
   /** Wall-clock time shown in the taskbar (minutes resolution, like a real desktop clock). */
   clockAt: number;
   width?: number;
@@ -74,8 +81,12 @@ function callSeed(seed: number, callId: string): number {
   return deriveSeed(seed, hash);
 }
 
-export function screenKindOf(scene: Pick<ScreenScene, 'talkMs' | 'onHold'>): ScreenKind {
-  if (scene.onHold) return 'knowledge';
+/** Characters of the search query typed per second, and a new result opened every this many ms. */
+const TYPED_CHARS_PER_SECOND = 6;
+const RESULT_READ_MS = 3_000;
+
+export function screenKindOf(scene: Pick<ScreenScene, 'talkMs' | 'onHold' | 'searchingMs'>): ScreenKind {
+  if (scene.onHold || scene.searchingMs !== undefined) return 'knowledge';
   return scene.talkMs < CRM_PHASE_MS ? 'crm' : 'ticket';
 }
 
@@ -162,6 +173,29 @@ export function renderScreenSvg(scene: ScreenScene): string {
       ...lines.map((line, i) => t(272, 352 + i * 26, line, 15)),
       `<rect x="${1060 * s}" y="${600 * s}" width="${150 * s}" height="${36 * s}" rx="${4 * s}" fill="#1d4e89"/>`,
       t(1085, 624, 'Сохранить', 15, 'fill="#ffffff"'),
+    );
+  } else if (scene.searchingMs !== undefined && !scene.onHold) {
+    // Looking up the answer while the caller waits: the query is typed, then results are opened one by one,
+    // with the seconds of the search shown, so every capture differs from the one before.
+    const elapsedS = Math.floor(scene.searchingMs / 1000);
+    const query = `${TOPIC_LABELS[scene.topic]}: ${articles[0] ?? ''}`;
+    const typed = query.slice(0, Math.min(query.length, 3 + elapsedS * TYPED_CHARS_PER_SECOND));
+    const reading = typed.length < query.length ? -1 : Math.floor(scene.searchingMs / RESULT_READ_MS) % articles.length;
+    parts.push(
+      `<rect x="${230 * s}" y="${110 * s}" width="${1010 * s}" height="${60 * s}" rx="${8 * s}" fill="#ffffff"/>`,
+      t(256, 148, `Поиск: ${typed}${typed.length < query.length ? '|' : ''}`, 18),
+      t(1060, 148, `поиск ${elapsedS} с`, 14, 'fill="#7b8794"'),
+      ...articles.flatMap((title, i) => [
+        `<rect x="${230 * s}" y="${(190 + i * 110) * s}" width="${1010 * s}" height="${96 * s}" rx="${8 * s}" fill="${i === reading ? '#fff7e0' : '#ffffff'}"/>`,
+        t(256, 225 + i * 110, title, 19, 'fill="#1d4e89" font-weight="bold"'),
+        t(
+          256,
+          255 + i * 110,
+          i === reading ? 'Открыто · читается…' : 'Статья базы знаний · обновлено в этом месяце',
+          14,
+          'fill="#52606d"',
+        ),
+      ]),
     );
   } else {
     parts.push(

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CAPTURE_INTERVAL_MS, INGEST_KEY_HEADER, type IngestEvent, type Topic } from '@earshot/shared';
-import { renderScreen } from './screenRenderer.js';
+import type { ScreenActivity } from './audio/simulatedAudio.js';
+import { renderScreen, type ScreenScene } from './screenRenderer.js';
 
 /** Overall cap on screenshot uploads, whatever the number of calls: rendering and thumbnails cost CPU. */
 export const DEFAULT_SCREEN_UPLOADS_PER_SECOND = 10;
@@ -17,6 +18,11 @@ export interface ScreenUploaderOptions {
   speed: number;
   maxUploadsPerSecond: number;
   log: (line: string) => void;
+  /**
+   * What the agent does in a hanging question's silence (from the call's dialogue): working in the CRM (the
+   * screen changes) or stuck (the same frame again, byte for byte, so the server sees no new content).
+   */
+  activity?: (callId: string) => ScreenActivity | null;
 }
 
 interface TrackedCall {
@@ -30,6 +36,23 @@ interface TrackedCall {
   onHold: boolean;
   /** performance.now() of the last upload (or 0: never). */
   lastUploadPerf: number;
+  /** The scene last captured: a stuck agent's screen shows it again. */
+  lastScene: ScreenScene | null;
+}
+
+/**
+ * What the agent's screen shows at a capture: the call's ordinary scene, or in a hanging question's silence
+ * the knowledge-base search under way (working) or exactly the last frame again (stuck: nothing moves, so
+ * the server's duplicate check sees no new content).
+ */
+export function captureScene(
+  scene: ScreenScene,
+  activity: ScreenActivity | null,
+  previous: ScreenScene | null,
+): ScreenScene {
+  if (activity?.kind === 'stuck' && previous) return previous;
+  if (activity?.kind === 'working') return { ...scene, searchingMs: activity.elapsedMs };
+  return scene;
 }
 
 /**
@@ -75,6 +98,7 @@ export class ScreenUploader {
           answeredAtPerf: null,
           onHold: false,
           lastUploadPerf: 0,
+          lastScene: null,
         });
         return;
       case 'call.answered':
@@ -122,16 +146,23 @@ export class ScreenUploader {
     if (agentId === null || call.answeredAtPerf === null) return;
     const capturedAt = Date.now();
     try {
-      const { webp } = await renderScreen({
-        seed: this.options.seed,
-        callId: call.callId,
-        agentName: call.agentName,
-        callerNumber: call.callerNumber,
-        topic: call.topic,
-        talkMs: (now - call.answeredAtPerf) * this.options.speed,
-        onHold: call.onHold,
-        clockAt: capturedAt,
-      });
+      const activity = call.onHold ? null : (this.options.activity?.(call.callId) ?? null);
+      const scene = captureScene(
+        {
+          seed: this.options.seed,
+          callId: call.callId,
+          agentName: call.agentName,
+          callerNumber: call.callerNumber,
+          topic: call.topic,
+          talkMs: (now - call.answeredAtPerf) * this.options.speed,
+          onHold: call.onHold,
+          clockAt: capturedAt,
+        },
+        activity,
+        call.lastScene,
+      );
+      call.lastScene = scene;
+      const { webp } = await renderScreen(scene);
       if (this.stopped) return;
       const query = new URLSearchParams({ callId: call.callId, capturedAt: String(capturedAt), agentId });
       const response = await fetch(`${this.options.serverUrl.replace(/\/+$/, '')}/api/screens?${query}`, {

@@ -1,13 +1,24 @@
 import type { CallState, EndReason, Line, Topic } from '@earshot/shared';
 import type { AuditTables } from '../audit/tables.js';
 import type { AuthTables } from '../auth/tables.js';
+import type { EvaluationTables } from '../evaluations/tables.js';
+import type { RecordingTables } from '../recordings/tables.js';
 import type { ScreenshotTables } from '../screens/tables.js';
+import type { SpeechTables } from '../speech/tables.js';
+import type { TranscriptTables } from '../transcripts/tables.js';
 
 /**
  * The store's tables as Kysely sees them. Times are epoch milliseconds in `bigint` columns; both drivers
  * hand them back as JS numbers (SQLite natively, PostgreSQL through the int8 parser set in openStore).
  */
-export interface Database extends AuthTables, AuditTables, ScreenshotTables {
+export interface Database
+  extends AuthTables,
+    AuditTables,
+    ScreenshotTables,
+    RecordingTables,
+    TranscriptTables,
+    SpeechTables,
+    EvaluationTables {
   calls: CallsTable;
   call_events: CallEventsTable;
   agents: AgentsTable;

@@ -1,7 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { auditMigrations } from '../audit/migrations.js';
 import { authMigrations } from '../auth/migrations.js';
+import { evaluationMigrations } from '../evaluations/migrations.js';
+import { recordingMigrations } from '../recordings/migrations.js';
 import { screenshotMigrations } from '../screens/migrations.js';
+import { speechMigrations } from '../speech/migrations.js';
+import { transcriptMigrations } from '../transcripts/migrations.js';
 
 /**
  * Versioned migrations, kept in code so they ship with the server and run at start. Names sort in the
@@ -94,7 +98,7 @@ const settingsMigrations: Record<string, Migration> = {
 
 /**
  * Every domain's migrations, in the order their names sort: core, auth (0002), audit (0003), settings (0004),
- * screenshots (0005, 0006).
+ * screenshots (0005, 0006), recordings (0007).
  */
 export const ALL_MIGRATIONS: Record<string, Migration> = {
   ...migrations,
@@ -102,6 +106,10 @@ export const ALL_MIGRATIONS: Record<string, Migration> = {
   ...auditMigrations,
   ...settingsMigrations,
   ...screenshotMigrations,
+  ...recordingMigrations,
+  ...speechMigrations,
+  ...transcriptMigrations,
+  ...evaluationMigrations,
 };
 
 const provider: MigrationProvider = {

@@ -82,6 +82,9 @@ describe('WallboardStatsTracker', () => {
         holdCount: 0,
         transferCount: 0,
         lastEventAt: offeredAt + 300_000,
+        monitors: [],
+        silence: null,
+        sentiment: null,
       };
       preloaded.push(call);
       all.set(call.id, call);

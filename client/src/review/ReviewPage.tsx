@@ -1,0 +1,550 @@
+import {
+  can,
+  type Recording,
+  recordingAudioUrl,
+  type ScreenshotMeta,
+  screenshotThumbUrl,
+  screenshotUrl,
+  type TranscriptLine,
+} from '@earshot/shared';
+import { useQuery } from '@tanstack/react-query';
+import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import type WaveSurfer from 'wavesurfer.js';
+import { useSession } from '../auth/session.js';
+import { callDetailQueryOptions } from '../call/callQueries.js';
+import { callScreensQueryOptions } from '../call/callScreens.js';
+import { recordingQueryOptions } from '../call/RecordingPanel.js';
+import { speechQueryOptions, transcriptQueryOptions } from '../call/speechQueries.js';
+import { useMoment } from '../call/useMoment.js';
+import { errorMessage, HttpError } from '../lib/http.js';
+import { formatDuration } from '../lib/time.js';
+import { peaksQueryOptions } from './reviewQueries.js';
+import {
+  buildRegions,
+  lineIndexAt,
+  offsetInRecording,
+  PLAYBACK_RATES,
+  type PlaybackRate,
+  REGION_KINDS,
+  REGION_LABELS,
+  type ScreenGap,
+  SEEK_STEP_MS,
+  screenGaps,
+  screenIndexAt,
+  seekBy,
+  skipSilenceTarget,
+} from './reviewTimeline.js';
+import { REGION_COLORS, useWaveform } from './useWaveform.js';
+import './review.css';
+
+/**
+ * The review page of a finished call: both channels' waveform with silences, overtalk, holds and
+ * whisper/barge moments on it, the agent's screen as it was at the playhead with a filmstrip below, and
+ * the transcript; everything clickable seeks. `?t=` (ms) opens at that moment.
+ */
+export function ReviewPage() {
+  const { callId = '' } = useParams();
+  const recordingQuery = useQuery(recordingQueryOptions(callId, false));
+  const recording = recordingQuery.data;
+  const missing = recordingQuery.error instanceof HttpError && recordingQuery.error.status === 404;
+
+  return (
+    <div className="review-page" data-testid="review-page" data-call-id={callId}>
+      <Link to={`/calls/${encodeURIComponent(callId)}`} className="back-link">
+        ← Call
+      </Link>
+      {recordingQuery.isPending && <p className="empty-state">Loading the recording…</p>}
+      {missing && (
+        <div className="empty-state" data-testid="review-no-recording">
+          <h1>No recording</h1>
+          <p>No audio arrived for this call, so there is nothing to review.</p>
+        </div>
+      )}
+      {recordingQuery.error && !missing && (
+        <p className="banner banner-warn" role="alert">
+          {errorMessage(recordingQuery.error)}
+        </p>
+      )}
+      {recording && recording.status === 'recording' && (
+        <div className="empty-state" data-testid="review-live">
+          <h1>The call is still live</h1>
+          <p>It can be reviewed once it ends.</p>
+        </div>
+      )}
+      {recording && recording.status !== 'recording' && <ReviewView callId={callId} recording={recording} />}
+    </div>
+  );
+}
+
+function ReviewView({ callId, recording }: { callId: string; recording: Recording }) {
+  const { user } = useSession();
+  const mayViewScreens = can(user.role, 'screens:view');
+  const detail = useQuery(callDetailQueryOptions(callId));
+  const peaks = useQuery(peaksQueryOptions(callId));
+  const speech = useQuery(speechQueryOptions(callId, false));
+  const transcript = useQuery(transcriptQueryOptions(callId, false));
+  const screensQuery = useQuery({ ...callScreensQueryOptions(callId), enabled: mayViewScreens });
+  const screens = screensQuery.data ?? EMPTY_SCREENS;
+  const durationMs = peaks.data?.durationMs ?? recording.durationMs;
+
+  const segments = speech.data?.segments ?? EMPTY_SEGMENTS;
+  const events = detail.data?.events;
+  const regions = useMemo(
+    () => buildRegions(segments, events ?? [], recording.startedAt, durationMs),
+    [segments, events, recording.startedAt, durationMs],
+  );
+  const gaps = useMemo(
+    () => (mayViewScreens && screensQuery.isSuccess ? screenGaps(screens, recording.startedAt, durationMs) : []),
+    [mayViewScreens, screensQuery.isSuccess, screens, recording.startedAt, durationMs],
+  );
+
+  const [skipSilences, setSkipSilences] = useState(false);
+  const [rate, setRate] = useState<PlaybackRate>(1);
+  const skipRef = useRef({ on: skipSilences, segments });
+  skipRef.current = { on: skipSilences, segments };
+  const onTime = useCallback((ms: number, ws: WaveSurfer) => {
+    const { on, segments: current } = skipRef.current;
+    if (!on || !ws.isPlaying()) return;
+    const target = skipSilenceTarget(current, ms);
+    if (target !== null) ws.setTime(target / 1000);
+  }, []);
+
+  const containerRef = useRef<HTMLDivElement>(null);
+  const timelineRef = useRef<HTMLDivElement>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const { wavesurfer, positionMs, playing } = useWaveform({
+    container: containerRef,
+    timeline: timelineRef,
+    media: audioRef,
+    peaks: peaks.data,
+    durationMs,
+    regions,
+    onTime,
+  });
+
+  const seekTo = useCallback(
+    (ms: number) => {
+      if (!wavesurfer) return;
+      wavesurfer.setTime(Math.min(durationMs, Math.max(0, ms)) / 1000);
+    },
+    [wavesurfer, durationMs],
+  );
+
+  // `?t=` opens at that moment, again on every navigation to it; playing needs a click first in most browsers.
+  const { momentMs, navigationKey } = useMoment();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: seeks again on a new navigation to the same moment.
+  useEffect(() => {
+    if (!wavesurfer || momentMs === null) return;
+    seekTo(momentMs);
+    wavesurfer.play().catch(() => {});
+  }, [wavesurfer, momentMs, navigationKey, seekTo]);
+
+  useEffect(() => {
+    wavesurfer?.setPlaybackRate(rate, true);
+  }, [wavesurfer, rate]);
+
+  useEffect(() => {
+    if (!wavesurfer) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || typingIn(event.target)) return;
+      if (event.key === ' ') {
+        event.preventDefault();
+        if (event.type === 'keydown' && !event.repeat) wavesurfer.playPause().catch(() => {});
+      } else if (event.type === 'keydown' && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+        event.preventDefault();
+        const delta = event.key === 'ArrowLeft' ? -SEEK_STEP_MS : SEEK_STEP_MS;
+        seekTo(seekBy(wavesurfer.getCurrentTime() * 1000, delta, durationMs));
+      }
+    };
+    // keyup too: a focused button would otherwise take the Space as a click of its own.
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKey);
+    };
+  }, [wavesurfer, seekTo, durationMs]);
+
+  const call = detail.data?.call;
+  const currentScreenIndex = screenIndexAt(screens, recording.startedAt + positionMs);
+  const lines = transcript.data?.lines ?? EMPTY_LINES;
+  const currentLine = lineIndexAt(lines, positionMs);
+  const kindsPresent = REGION_KINDS.filter((kind) => regions.some((r) => r.kind === kind));
+
+  return (
+    <>
+      <header className="review-header">
+        <h1 className="review-title">
+          Review {call ? `· ${call.agentName ?? 'no agent'} · ${call.callerNumber}` : ''}
+        </h1>
+        <span className="muted">
+          <span className="timer">{formatDuration(durationMs)}</span> recorded
+          {call?.line ? ` · ${call.line}` : ''}
+        </span>
+      </header>
+      <div className="review-layout">
+        <section className="panel review-audio" aria-label="Recording timeline">
+          <div className="review-controls" data-testid="review-controls">
+            <button
+              type="button"
+              className="button button-primary review-play"
+              onClick={() => wavesurfer?.playPause().catch(() => {})}
+              disabled={!wavesurfer}
+              data-testid="review-play"
+              aria-keyshortcuts="Space"
+            >
+              {playing ? 'Pause' : 'Play'}
+            </button>
+            <span className="timer review-position" data-testid="review-position" data-ms={positionMs}>
+              {formatDuration(positionMs)} / {formatDuration(durationMs)}
+            </span>
+            <fieldset className="review-rates" aria-label="Speed">
+              {PLAYBACK_RATES.map((option) => (
+                <button
+                  key={option}
+                  type="button"
+                  className="button review-rate"
+                  aria-pressed={rate === option}
+                  onClick={() => setRate(option)}
+                >
+                  {option}×
+                </button>
+              ))}
+            </fieldset>
+            <label className="review-skip">
+              <input
+                type="checkbox"
+                checked={skipSilences}
+                onChange={(e) => setSkipSilences(e.currentTarget.checked)}
+                data-testid="review-skip-silences"
+              />
+              Skip silences
+            </label>
+            <span className="muted review-keys">Space play/pause · ←/→ 5 s</span>
+          </div>
+          <div className="review-channel-labels" aria-hidden="true">
+            <span>Agent</span>
+            <span>Caller</span>
+          </div>
+          <div className="review-waveform" ref={containerRef} data-testid="review-waveform" />
+          <div className="review-timeline" ref={timelineRef} />
+          {peaks.isPending && <p className="muted">Loading the waveform…</p>}
+          {peaks.error && (
+            <p className="banner banner-warn" role="alert">
+              The waveform could not be loaded: {errorMessage(peaks.error)}
+            </p>
+          )}
+          {mayViewScreens && screens.length + gaps.length > 0 && (
+            <ScreenLane
+              screens={screens}
+              gaps={gaps}
+              startedAt={recording.startedAt}
+              durationMs={durationMs}
+              onSeek={seekTo}
+            />
+          )}
+          {kindsPresent.length > 0 && (
+            <ul className="review-legend" aria-label="What the colours mean">
+              {kindsPresent.map((kind) => (
+                <li key={kind}>
+                  <span className="review-swatch" style={{ background: REGION_COLORS[kind] }} />
+                  {REGION_LABELS[kind]} ({regions.filter((r) => r.kind === kind).length})
+                </li>
+              ))}
+            </ul>
+          )}
+          {/* biome-ignore lint/a11y/useMediaCaption: the transcript beside the waveform follows it line by line. */}
+          <audio ref={audioRef} preload="none" src={recordingAudioUrl(callId)} data-testid="review-audio" />
+          <Transcript lines={lines} currentIndex={currentLine} pending={transcript.isPending} onSeek={seekTo} />
+        </section>
+        <section className="panel review-screens" aria-label="The agent's screen">
+          {mayViewScreens ? (
+            <ScreenView
+              screens={screens}
+              currentIndex={currentScreenIndex}
+              gaps={gaps}
+              positionMs={positionMs}
+              startedAt={recording.startedAt}
+              durationMs={durationMs}
+              pending={screensQuery.isPending}
+              error={screensQuery.error}
+              onSeek={seekTo}
+            />
+          ) : (
+            <p className="muted">Your role does not show agents' screens.</p>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
+
+const EMPTY_SCREENS: ScreenshotMeta[] = [];
+const EMPTY_SEGMENTS: never[] = [];
+const EMPTY_LINES: TranscriptLine[] = [];
+
+function typingIn(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable ||
+      target instanceof HTMLTextAreaElement ||
+      target instanceof HTMLSelectElement ||
+      (target instanceof HTMLInputElement && target.type !== 'checkbox'))
+  );
+}
+
+function ScreenView({
+  screens,
+  currentIndex,
+  gaps,
+  positionMs,
+  startedAt,
+  durationMs,
+  pending,
+  error,
+  onSeek,
+}: {
+  screens: readonly ScreenshotMeta[];
+  currentIndex: number;
+  gaps: readonly ScreenGap[];
+  positionMs: number;
+  startedAt: number;
+  durationMs: number;
+  pending: boolean;
+  error: Error | null;
+  onSeek: (ms: number) => void;
+}) {
+  if (pending) return <p className="muted">Loading the agent's screen…</p>;
+  if (error) return <p className="banner banner-warn">Could not load the agent's screen: {error.message}</p>;
+  if (screens.length === 0) {
+    return (
+      <div className="monitor-placeholder" data-testid="review-screen-empty">
+        <p className="monitor-placeholder-title">No screenshots</p>
+        <p>No pictures of the agent's screen were captured during this call.</p>
+      </div>
+    );
+  }
+  const current = currentIndex >= 0 ? screens[currentIndex] : undefined;
+  const gapNow = gaps.find((gap) => gap.startMs <= positionMs && positionMs < gap.endMs);
+  const offsetOf = (meta: ScreenshotMeta) => offsetInRecording(meta.capturedAt, startedAt, durationMs);
+  return (
+    <div className="screen-view">
+      {current ? (
+        <img
+          className="screen-main"
+          src={screenshotUrl(current.id)}
+          alt={`The agent's screen at ${formatDuration(offsetOf(current))} into the call`}
+          width={current.width}
+          height={current.height}
+          data-testid="review-screen-main"
+          data-screenshot-id={current.id}
+        />
+      ) : (
+        <div
+          className="monitor-placeholder review-screen-before"
+          data-testid="review-screen-main"
+          data-screenshot-id=""
+        >
+          <p>
+            The first screenshot was taken at{' '}
+            <span className="timer">{formatDuration(offsetOf(screens[0] as ScreenshotMeta))}</span>.
+          </p>
+        </div>
+      )}
+      <div className="screen-caption">
+        {current && (
+          <span>
+            captured at <span className="timer">{formatDuration(offsetOf(current))}</span>
+          </span>
+        )}
+        {gapNow && (
+          <span className="review-gap-note" data-testid="review-gap-now">
+            No screenshot from <span className="timer">{formatDuration(gapNow.startMs)}</span> to{' '}
+            <span className="timer">{formatDuration(gapNow.endMs)}</span>
+            {current ? ': showing the last one before' : ''}
+          </span>
+        )}
+      </div>
+      <Filmstrip
+        screens={screens}
+        currentIndex={currentIndex}
+        gaps={gaps}
+        startedAt={startedAt}
+        durationMs={durationMs}
+        onSeek={onSeek}
+      />
+    </div>
+  );
+}
+
+/** Thumbnails in time order with the gaps between them; keeps the current one in view. */
+const Filmstrip = memo(function Filmstrip({
+  screens,
+  currentIndex,
+  gaps,
+  startedAt,
+  durationMs,
+  onSeek,
+}: {
+  screens: readonly ScreenshotMeta[];
+  currentIndex: number;
+  gaps: readonly ScreenGap[];
+  startedAt: number;
+  durationMs: number;
+  onSeek: (ms: number) => void;
+}) {
+  const offsetOf = (meta: ScreenshotMeta) => offsetInRecording(meta.capturedAt, startedAt, durationMs);
+  const listRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const list = listRef.current;
+    const item = list?.querySelector<HTMLElement>(`[data-index="${currentIndex}"]`);
+    if (!list || !item) return;
+    // Scrolls the strip only (scrollIntoView would move the page as well).
+    const left = item.offsetLeft - list.offsetLeft - (list.clientWidth - item.offsetWidth) / 2;
+    list.scrollTo({ left: Math.max(0, left), behavior: 'smooth' });
+  }, [currentIndex]);
+
+  const items: ReactNode[] = [];
+  let gapIndex = 0;
+  screens.forEach((meta, index) => {
+    const atMs = offsetOf(meta);
+    while (gapIndex < gaps.length && (gaps[gapIndex] as ScreenGap).endMs <= atMs) {
+      items.push(<GapNote key={`gap-${gapIndex}`} gap={gaps[gapIndex] as ScreenGap} />);
+      gapIndex++;
+    }
+    items.push(
+      <li key={meta.id} data-index={index}>
+        <button
+          type="button"
+          className="screen-strip-item"
+          aria-pressed={index === currentIndex}
+          onClick={() => onSeek(atMs)}
+          title={`Play from ${formatDuration(atMs)}`}
+          data-testid="review-thumb"
+          data-offset-ms={atMs}
+        >
+          <img
+            src={screenshotThumbUrl(meta.id)}
+            alt=""
+            loading="lazy"
+            width={meta.thumbWidth}
+            height={meta.thumbHeight}
+          />
+          <span className="screen-strip-time timer">{formatDuration(atMs)}</span>
+        </button>
+      </li>,
+    );
+  });
+  for (; gapIndex < gaps.length; gapIndex++) {
+    items.push(<GapNote key={`gap-${gapIndex}`} gap={gaps[gapIndex] as ScreenGap} />);
+  }
+  return (
+    <ol
+      className="screen-strip review-filmstrip"
+      ref={listRef}
+      aria-label="Screenshots of this call"
+      data-testid="review-filmstrip"
+    >
+      {items}
+    </ol>
+  );
+});
+
+function GapNote({ gap }: { gap: ScreenGap }) {
+  return (
+    <li className="review-filmstrip-gap" data-testid="review-filmstrip-gap">
+      <span>no screenshots</span>
+      <span className="timer">
+        {formatDuration(gap.startMs)}–{formatDuration(gap.endMs)}
+      </span>
+    </li>
+  );
+}
+
+/** A lane under the waveform: a tick per screenshot, gaps hatched; a click seeks to that point. */
+const ScreenLane = memo(function ScreenLane({
+  screens,
+  gaps,
+  startedAt,
+  durationMs,
+  onSeek,
+}: {
+  screens: readonly ScreenshotMeta[];
+  gaps: readonly ScreenGap[];
+  startedAt: number;
+  durationMs: number;
+  onSeek: (ms: number) => void;
+}) {
+  const pct = (ms: number) => `${(100 * ms) / Math.max(1, durationMs)}%`;
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: a pointer shortcut; the filmstrip's buttons do the same by keyboard.
+    // biome-ignore lint/a11y/noStaticElementInteractions: as above.
+    <div
+      className="review-screen-lane"
+      title="Screenshots (ticks) and gaps without any; click to play from there"
+      onClick={(e) => {
+        const box = e.currentTarget.getBoundingClientRect();
+        onSeek(((e.clientX - box.left) / box.width) * durationMs);
+      }}
+      data-testid="review-screen-lane"
+    >
+      {gaps.map((gap) => (
+        <span
+          key={`${gap.startMs}`}
+          className="review-lane-gap"
+          style={{ left: pct(gap.startMs), width: pct(gap.endMs - gap.startMs) }}
+        />
+      ))}
+      {screens.map((meta) => (
+        <span
+          key={meta.id}
+          className="review-lane-tick"
+          style={{ left: pct(offsetInRecording(meta.capturedAt, startedAt, durationMs)) }}
+        />
+      ))}
+    </div>
+  );
+});
+
+function Transcript({
+  lines,
+  currentIndex,
+  pending,
+  onSeek,
+}: {
+  lines: readonly TranscriptLine[];
+  currentIndex: number;
+  pending: boolean;
+  onSeek: (ms: number) => void;
+}) {
+  const listRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const list = listRef.current;
+    const item = list?.querySelector<HTMLElement>(`[data-index="${currentIndex}"]`);
+    if (!list || !item) return;
+    const top = item.offsetTop - list.offsetTop - (list.clientHeight - item.offsetHeight) / 2;
+    list.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
+  }, [currentIndex]);
+
+  if (pending) return <p className="muted">Loading the transcript…</p>;
+  if (lines.length === 0) return <p className="muted">No transcript for this call.</p>;
+  return (
+    <ol className="review-transcript" ref={listRef} aria-label="Transcript" data-testid="review-transcript">
+      {lines.map((line, index) => (
+        <li key={line.segmentId} data-index={index}>
+          <button
+            type="button"
+            className={`review-line review-line-${line.speaker}`}
+            aria-current={index === currentIndex ? 'true' : undefined}
+            onClick={() => onSeek(line.startMs)}
+          >
+            <span className="timer review-line-time">{formatDuration(line.startMs)}</span>
+            <span className="review-line-speaker">{line.speaker === 'agent' ? 'Agent' : 'Caller'}</span>
+            <span className="review-line-text">{line.text}</span>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}

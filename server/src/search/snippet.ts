@@ -1,0 +1,70 @@
+import type { SearchTerm } from './queryParser.js';
+import { type WordSpan, wordSpans } from './searchText.js';
+
+/** A snippet is at most about this long: the line around its first match. */
+export const SNIPPET_MAX_CHARS = 240;
+/** Context kept before the first match when the line is cut. */
+const SNIPPET_LEAD_CHARS = 60;
+
+export const MATCH_OPEN = '«';
+export const MATCH_CLOSE = '»';
+
+/**
+ * The line with every match of the terms between « and » (a phrase as one mark), cut to about
+ * SNIPPET_MAX_CHARS around the first match. Computed for the returned rows only, with the same tokens as
+ * the index, so it marks what the engine matched on either store.
+ */
+export function buildSnippet(text: string, terms: readonly SearchTerm[]): string {
+  const spans = wordSpans(text);
+  const marks: { start: number; end: number }[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    let longest = 0;
+    for (const term of terms) longest = Math.max(longest, matchLength(spans, i, term));
+    if (longest === 0) continue;
+    const first = spans[i] as WordSpan;
+    const last = spans[i + longest - 1] as WordSpan;
+    marks.push({ start: first.start, end: last.end });
+    i += longest - 1;
+  }
+
+  let from = 0;
+  let to = text.length;
+  if (text.length > SNIPPET_MAX_CHARS) {
+    const firstMark = marks[0]?.start ?? 0;
+    from = Math.max(0, Math.min(firstMark - SNIPPET_LEAD_CHARS, text.length - SNIPPET_MAX_CHARS));
+    // Cut at word boundaries where there is one near.
+    const space = text.lastIndexOf(' ', from);
+    if (from > 0 && space > 0 && from - space < 20) from = space + 1;
+    to = Math.min(text.length, from + SNIPPET_MAX_CHARS);
+    const end = text.indexOf(' ', to);
+    if (to < text.length && end > 0 && end - to < 20) to = end;
+  }
+
+  // In a snippet « and » only ever mark matches: the line's own guillemets become “ ”.
+  const piece = (start: number, end: number) => text.slice(start, end).replaceAll('«', '“').replaceAll('»', '”');
+  let out = from > 0 ? '…' : '';
+  let at = from;
+  for (const mark of marks) {
+    if (mark.end <= from || mark.start >= to) continue;
+    const start = Math.max(mark.start, from);
+    const end = Math.min(mark.end, to);
+    out += piece(at, start) + MATCH_OPEN + piece(start, end) + MATCH_CLOSE;
+    at = end;
+  }
+  out += piece(at, to);
+  if (to < text.length) out += '…';
+  return out;
+}
+
+/** How many words from `index` on the term matches (0: no match). */
+function matchLength(spans: readonly WordSpan[], index: number, term: SearchTerm): number {
+  const { tokens, prefix } = term;
+  if (index + tokens.length > spans.length) return 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const token = spans[index + k]?.token ?? '';
+    const wanted = tokens[k] ?? '';
+    const isLast = k === tokens.length - 1;
+    if (isLast && prefix ? !token.startsWith(wanted) : token !== wanted) return 0;
+  }
+  return tokens.length;
+}
