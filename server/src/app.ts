@@ -347,10 +347,12 @@ export function createApp(deps: AppDeps): EarshotApp {
   apiRouter.use(createTranscriptIngestRouter({ verify: verifyIngestKey, transcripts }));
   apiRouter.use(express.json({ limit: API_BODY_LIMIT_BYTES }), refuseNulCharacters);
   apiRouter.use(auth.authenticate, auth.csrfProtection);
+  // Trainers reach a call's recording, history, speech and transcript through a coaching assignment on it.
+  const coachedCall = (trainerId: string, callId: string) => evaluations.trainerHasCall(trainerId, callId);
   apiRouter.use(
     auth.router,
     createAuditRouter({ audit }),
-    createCallsRouter(repository, (id) => registry.get(id)),
+    createCallsRouter(repository, (id) => registry.get(id), coachedCall),
     createSettingsRouter({ settings: settingsService, audit }),
     createScreensRouter({ screenshots, registry, repository, verifyIngestKey, audit, now, logger }),
     createRecordingsRouter({
@@ -359,10 +361,10 @@ export function createApp(deps: AppDeps): EarshotApp {
       logger,
       list: new RecordingList({ db: store.db, kind: store.kind, recordings: recordingRepository }),
       longCallRedMs: () => settingsService.current().longCallRedMs,
-      trainerHasCall: (trainerId, callId) => evaluations.trainerHasCall(trainerId, callId),
+      trainerHasCall: coachedCall,
     }),
-    createTranscriptRouter({ transcripts }),
-    createSpeechRouter({ speech, calls: repository }),
+    createTranscriptRouter({ transcripts, coached: coachedCall }),
+    createSpeechRouter({ speech, calls: repository, coached: coachedCall }),
     createSearchRouter({ search }),
     createEvaluationsRouter({ evaluations }),
   );

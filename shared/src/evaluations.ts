@@ -324,6 +324,8 @@ export const CoachingQuerySchema = z
   .object({
     status: CoachingStatusSchema.optional(),
     trainerId: z.string().min(1).max(128).optional(),
+    /** One call's assignments (the review page shows what was handed on from it). */
+    callId: ExternalIdSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
@@ -346,6 +348,12 @@ export interface CoachingAssignment {
   createdAt: number;
   doneAt: number | null;
   doneNote: string | null;
+}
+
+/** `GET /api/coaching/trainers`: whom a controller can hand coaching to (active trainers only). */
+export interface TrainerSummary {
+  id: string;
+  displayName: string;
 }
 
 /** A problem with answers against their scorecard, with the path of the field (as zod issues have). */

@@ -8,6 +8,7 @@ import {
   type EvaluationSummary,
   type Scorecard,
   type ScorecardInput,
+  type TrainerSummary,
   scoreEvaluation,
 } from '@earshot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +275,10 @@ describe.each(TEST_STORE_KINDS)('evaluations and coaching (%s store)', (kind) =>
   it('assigns coaching to a trainer only; the trainer works their queue and no other trainer can', async () => {
     const evaluation = data(await api<Evaluation[]>('/evaluations?callId=ev-a', controller))[0]!;
     const momentIds = evaluation.moments.map((m) => m.id);
+    // The choices a controller gets: active trainers only, never a trainer's own business to list.
+    const trainers = data(await api<TrainerSummary[]>('/coaching/trainers', controller));
+    expect(trainers.map((t) => t.id).sort()).toEqual([trainer.user.id, otherTrainer.user.id].sort());
+    expect(refusal(await api('/coaching/trainers', trainer))).toMatchObject({ status: 403 });
     const toSupervisor = await api(`/evaluations/${evaluation.id}/coaching`, controller, 'POST', {
       trainerId: supervisor.user.id,
       momentIds,
@@ -320,8 +325,22 @@ describe.each(TEST_STORE_KINDS)('evaluations and coaching (%s store)', (kind) =>
     expect(data(await api<CoachingAssignment[]>('/coaching', otherTrainer))).toEqual([]);
     expect(data(await api<CoachingAssignment[]>(`/coaching?trainerId=${trainer.user.id}`, otherTrainer))).toEqual([]);
     expect(data(await api<CoachingAssignment[]>('/coaching', supervisor)).map((i) => i.id)).toEqual([assigned.id]);
+    expect(data(await api<CoachingAssignment[]>('/coaching?callId=ev-a', controller)).map((i) => i.id)).toEqual([
+      assigned.id,
+    ]);
+    expect(data(await api<CoachingAssignment[]>('/coaching?callId=ev-b', controller))).toEqual([]);
     expect(await server.app.evaluations.trainerHasCall(trainer.user.id, 'ev-a')).toBe(true);
     expect(await server.app.evaluations.trainerHasCall(otherTrainer.user.id, 'ev-a')).toBe(false);
+    // The coached call opens to its trainer (history, speech, transcript), no other call does, nor to another trainer.
+    for (const path of ['/calls/ev-a', '/calls/ev-a/speech', '/calls/ev-a/transcript']) {
+      expect((await api(path, trainer)).status, path).toBe(200);
+      expect((await api(path, otherTrainer)).status, path).toBe(403);
+    }
+    expect(refusal(await api('/calls/ev-b', trainer))).toMatchObject({
+      status: 403,
+      error: 'call ev-b is not among your coaching assignments',
+    });
+    expect((await api('/calls', trainer)).status).toBe(403);
 
     const stolen = await api(`/coaching/${assigned.id}`, otherTrainer, 'PATCH', { status: 'done' });
     expect(refusal(stolen)).toMatchObject({ status: 403, error: expect.stringContaining('only they mark it') });

@@ -373,6 +373,7 @@ describe.each(TEST_STORE_KINDS)('permission matrix (%s store)', (kind) => {
     },
     // Trainers see their own queue (coaching:view_own), the rest of the team everyone's (evaluations:view).
     { method: 'GET', route: '/coaching', access: 'evaluations:view', ok: 200 },
+    { method: 'GET', route: '/coaching/trainers', access: 'evaluations:write', ok: 200 },
     {
       method: 'PATCH',
       route: '/coaching/:id',

@@ -1,5 +1,6 @@
 import {
   can,
+  type MomentInput,
   type Recording,
   recordingAudioUrl,
   type ScreenshotMeta,
@@ -17,6 +18,8 @@ import { callScreensQueryOptions } from '../call/callScreens.js';
 import { recordingQueryOptions } from '../call/RecordingPanel.js';
 import { speechQueryOptions, transcriptQueryOptions } from '../call/speechQueries.js';
 import { useMoment } from '../call/useMoment.js';
+import { EvaluationPanel } from '../evaluations/EvaluationPanel.js';
+import { MomentLane } from '../evaluations/MomentLane.js';
 import { errorMessage, HttpError } from '../lib/http.js';
 import { formatDuration } from '../lib/time.js';
 import { peaksQueryOptions } from './reviewQueries.js';
@@ -99,6 +102,8 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
     [mayViewScreens, screensQuery.isSuccess, screens, recording.startedAt, durationMs],
   );
 
+  const mayViewEvaluations = can(user.role, 'evaluations:view');
+  const [pinnedMoments, setPinnedMoments] = useState<readonly MomentInput[]>([]);
   const [skipSilences, setSkipSilences] = useState(false);
   const [rate, setRate] = useState<PlaybackRate>(1);
   const skipRef = useRef({ on: skipSilences, segments });
@@ -244,6 +249,7 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
               onSeek={seekTo}
             />
           )}
+          <MomentLane moments={pinnedMoments} durationMs={durationMs} onSeek={seekTo} />
           {kindsPresent.length > 0 && (
             <ul className="review-legend" aria-label="What the colours mean">
               {kindsPresent.map((kind) => (
@@ -276,6 +282,9 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
           )}
         </section>
       </div>
+      {mayViewEvaluations && (
+        <EvaluationPanel callId={callId} positionMs={positionMs} onSeek={seekTo} onMomentsChange={setPinnedMoments} />
+      )}
     </>
   );
 }

@@ -88,6 +88,10 @@ export function useWaveform({
         : plugins,
     });
     adoptShadowStyles(ws);
+    // A mark the page's tests and `npm run bench:review` wait for: the channels are on screen.
+    ws.on('redrawcomplete', () => {
+      host.dataset.waveformDrawn = 'true';
+    });
     const report = (seconds: number) => {
       const ms = seconds * 1000;
       setPositionMs(Math.round(ms / 100) * 100);
@@ -106,6 +110,7 @@ export function useWaveform({
     return () => {
       setWavesurfer(null);
       setRegionsPlugin(null);
+      delete host.dataset.waveformDrawn;
       ws.destroy();
     };
   }, [container, timeline, media, peaks, durationMs]);

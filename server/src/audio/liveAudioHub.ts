@@ -136,6 +136,16 @@ export class LiveAudioHub {
         else this.counters.listenerFramesDropped += 1;
       }
     }
+    if (process.env.EARSHOT_EXPERIMENT === 'skip') {
+      this.counters.framesIn += 1;
+      return null;
+    }
+    if (process.env.EARSHOT_EXPERIMENT === 'nospeech' && frame.channel === 'both') {
+      const stereo = decodeInterleavedPcm(frame, this.stereoScratch);
+      this.deps.recorder.pushStereoCallAudio(callId, frame.seq, stereo, receivedAt, frame.codec);
+      this.counters.framesIn += 1;
+      return null;
+    }
     if (frame.channel === 'both') {
       // Both sides in one frame (what platforms mostly send): decoded straight to the recording's layout.
       // One scratch array for every frame: speech analytics reads it first (it copies what it keeps); the

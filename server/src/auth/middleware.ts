@@ -1,4 +1,4 @@
-import { can, type Permission, type User } from '@earshot/shared';
+import { can, ExternalIdSchema, type Permission, parseWith, type User } from '@earshot/shared';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendError } from '../http/errors.js';
 import { clearSessionCookie, readCookie, SESSION_COOKIE_NAME, type SecureCookieSetting } from './cookies.js';
@@ -87,5 +87,26 @@ export function requirePermission(permission: Permission): RequestHandler {
       return sendError(res, 403, `the ${req.user.role} role may not do this (needs ${permission})`);
     }
     next();
+  };
+}
+
+/** Whether a trainer has a coaching assignment on a call (the evaluations domain answers it). */
+export type CoachedCallCheck = (trainerId: string, callId: string) => Promise<boolean>;
+
+/**
+ * A call's own data (`:id` is the call): `permission`, or, for a trainer, a coaching assignment on that
+ * call. Trainers review the moments handed to them with the call's history, speech and transcript, and
+ * see no other call. Without `coached`, the same as `requirePermission`.
+ */
+export function requireCallPermission(permission: Permission, coached?: CoachedCallCheck): RequestHandler {
+  const plain = requirePermission(permission);
+  if (!coached) return plain;
+  return async (req, res, next) => {
+    const user = req.user;
+    if (!user || can(user.role, permission) || !can(user.role, 'coaching:view_own')) return plain(req, res, next);
+    const callId = parseWith(ExternalIdSchema, req.params.id, 'call id');
+    if (!callId.ok) return sendError(res, 400, callId.error, callId.details);
+    if (await coached(user.id, callId.data)) return next();
+    return sendError(res, 403, `call ${callId.data} is not among your coaching assignments`);
   };
 }

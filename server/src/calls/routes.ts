@@ -1,6 +1,6 @@
 import { type Call, CallsQuerySchema, ExternalIdSchema, parseWith } from '@earshot/shared';
 import { type Request, Router } from 'express';
-import { requirePermission } from '../auth/middleware.js';
+import { type CoachedCallCheck, requireCallPermission, requirePermission } from '../auth/middleware.js';
 import { sendError } from '../http/errors.js';
 import type { CallRepository } from './callRepository.js';
 import { cursorParam } from './cursor.js';
@@ -15,7 +15,12 @@ const showsNumbers = (req: Request) => req.user !== undefined && seesCallerNumbe
  * A live call is answered from memory (`liveCall`): the row lacks live-only state such as who is
  * listening, and a page that merges this answer with the socket's must not lose it.
  */
-export function createCallsRouter(repository: CallRepository, liveCall: (id: string) => Call | undefined): Router {
+export function createCallsRouter(
+  repository: CallRepository,
+  liveCall: (id: string) => Call | undefined,
+  /** Trainers read the calls they coach (GET /api/calls/:id only). */
+  coached?: CoachedCallCheck,
+): Router {
   const router = Router();
 
   router.get('/calls', requirePermission('calls:view'), async (req, res) => {
@@ -30,7 +35,7 @@ export function createCallsRouter(repository: CallRepository, liveCall: (id: str
     res.json(showsNumbers(req) ? page : maskCallsPage(page));
   });
 
-  router.get('/calls/:id', requirePermission('calls:view'), async (req, res) => {
+  router.get('/calls/:id', requireCallPermission('calls:view', coached), async (req, res) => {
     const id = parseWith(ExternalIdSchema, req.params.id, 'call id');
     if (!id.ok) return sendError(res, 400, id.error, id.details);
     const stored = await repository.getCallDetail(id.data);

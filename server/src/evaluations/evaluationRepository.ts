@@ -219,6 +219,7 @@ export class EvaluationRepository {
     let select = this.db.selectFrom('coaching_assignments').selectAll();
     if (query.trainerId !== undefined) select = select.where('trainer_id', '=', query.trainerId);
     if (query.status !== undefined) select = select.where('status', '=', query.status);
+    if (query.callId !== undefined) select = select.where('call_id', '=', query.callId);
     const rows = await select
       .orderBy('status', 'desc')
       .orderBy('created_at', 'asc')

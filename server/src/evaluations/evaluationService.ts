@@ -17,6 +17,7 @@ import {
   type Scorecard,
   type ScorecardInput,
   scoreEvaluation,
+  type TrainerSummary,
   type User,
 } from '@earshot/shared';
 import type { AuditActor, AuditLog } from '../audit/auditLog.js';
@@ -38,7 +39,7 @@ export class EvaluationError extends Error {
 export interface EvaluationServiceDeps {
   repository: EvaluationRepository;
   calls: CallRepository;
-  users: Pick<UserService, 'get'>;
+  users: Pick<UserService, 'get' | 'list'>;
   audit: AuditLog;
   now: () => number;
 }
@@ -262,6 +263,15 @@ export class EvaluationService {
     const created = await this.deps.repository.getCoaching(id);
     if (!created) throw new Error(`coaching assignment ${id} vanished after insert`);
     return created;
+  }
+
+  /** Active trainers, by name: the choices when a controller hands coaching on. */
+  async listTrainers(): Promise<TrainerSummary[]> {
+    const users = await this.deps.users.list();
+    return users
+      .filter((user) => user.role === 'trainer' && !user.disabled)
+      .map((user) => ({ id: user.id, displayName: user.displayName }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
 
   /** A trainer's own queue (`ownOnly`), or everyone's with an optional trainer filter. */

@@ -114,6 +114,11 @@ export function createEvaluationsRouter(deps: { evaluations: EvaluationService }
     );
   });
 
+  // Before /coaching/:id routes; only those who assign coaching need the list.
+  router.get('/coaching/trainers', requirePermission('evaluations:write'), async (_req, res) => {
+    send(res, 200, await service.listTrainers());
+  });
+
   router.get('/coaching', requireCoachingView, async (req, res) => {
     const query = parseWith(CoachingQuerySchema, req.query, 'query');
     if (!query.ok) return sendError(res, 400, query.error, query.details);

@@ -1,6 +1,6 @@
 import { ExternalIdSchema, parseWith } from '@earshot/shared';
 import { Router } from 'express';
-import { requirePermission } from '../auth/middleware.js';
+import { type CoachedCallCheck, requireCallPermission } from '../auth/middleware.js';
 import type { CallRepository } from '../calls/callRepository.js';
 import { sendError } from '../http/errors.js';
 import type { SpeechService } from './speechService.js';
@@ -9,10 +9,15 @@ import type { SpeechService } from './speechService.js';
  * GET /api/calls/:id/speech (permission calls:view): the call's speech segments and metrics (CallSpeech),
  * stored when it ended; `live: true` and nothing yet while it runs. Mount under /api after `authenticate`.
  */
-export function createSpeechRouter(deps: { speech: SpeechService; calls: CallRepository }): Router {
+export function createSpeechRouter(deps: {
+  speech: SpeechService;
+  calls: CallRepository;
+  /** Trainers read the speech of the calls they coach. */
+  coached?: CoachedCallCheck;
+}): Router {
   const router = Router();
 
-  router.get('/calls/:id/speech', requirePermission('calls:view'), async (req, res) => {
+  router.get('/calls/:id/speech', requireCallPermission('calls:view', deps.coached), async (req, res) => {
     const id = parseWith(ExternalIdSchema, req.params.id, 'call id');
     if (!id.ok) return sendError(res, 400, id.error, id.details);
     const speech = await deps.speech.callSpeech(id.data);

@@ -1,6 +1,6 @@
 import { ExternalIdSchema, parseWith, TRANSCRIPT_INGEST_PATH, TranscriptBatchSchema } from '@earshot/shared';
 import express, { Router } from 'express';
-import { requirePermission } from '../auth/middleware.js';
+import { type CoachedCallCheck, requireCallPermission } from '../auth/middleware.js';
 import { sendError } from '../http/errors.js';
 import type { IngestKeyVerifier } from '../ingest/ingestKey.js';
 import { requireIngestKey } from '../ingest/routes.js';
@@ -42,9 +42,13 @@ export function createTranscriptIngestRouter(deps: {
 }
 
 /** GET /api/calls/:id/transcript (calls:view): the call's lines in order and its sentiment (CallTranscript). */
-export function createTranscriptRouter(deps: { transcripts: TranscriptService }): Router {
+export function createTranscriptRouter(deps: {
+  transcripts: TranscriptService;
+  /** Trainers read the transcripts of the calls they coach. */
+  coached?: CoachedCallCheck;
+}): Router {
   const router = Router();
-  router.get('/calls/:id/transcript', requirePermission('calls:view'), async (req, res) => {
+  router.get('/calls/:id/transcript', requireCallPermission('calls:view', deps.coached), async (req, res) => {
     const id = parseWith(ExternalIdSchema, req.params.id, 'call id');
     if (!id.ok) return sendError(res, 400, id.error, id.details);
     const transcript = await deps.transcripts.transcript(id.data);
