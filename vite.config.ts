@@ -21,6 +21,8 @@ export default defineConfig({
           root: '.',
           include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Unit tests run in parallel with each other on two shared cores; a loaded machine must not fail them.
+          testTimeout: 20_000,
         },
       },
       {

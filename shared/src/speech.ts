@@ -193,3 +193,7 @@ export interface SearchResult {
 /** Address of the call page at a moment of its recording (the review timeline takes the same parameter). */
 export const callMomentPath = (callId: string, atMs: number) =>
   `/calls/${encodeURIComponent(callId)}?t=${Math.max(0, Math.round(atMs))}`;
+
+/** Address of the review timeline at a moment of the call's recording: where search hits and coaching open. */
+export const reviewMomentPath = (callId: string, atMs: number) =>
+  `/calls/${encodeURIComponent(callId)}/review?t=${Math.max(0, Math.round(atMs))}`;

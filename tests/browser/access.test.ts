@@ -12,26 +12,26 @@ const EXPECTED: Record<Role, { landing: string; page: string; nav: string[]; for
   admin: {
     landing: '/admin/users',
     page: 'users-page',
-    nav: ['Wallboard', 'Search', 'Admin'],
+    nav: ['Wallboard', 'Search', 'Evaluations', 'Admin'],
     forbidden: ['/coaching', '/agent'],
   },
   controller: {
     landing: '/wallboard',
     page: 'wallboard',
-    nav: ['Wallboard', 'Search', 'Recordings'],
+    nav: ['Wallboard', 'Search', 'Recordings', 'Evaluations'],
     forbidden: ['/admin/users', '/coaching'],
   },
   supervisor: {
     landing: '/wallboard',
     page: 'wallboard',
-    nav: ['Wallboard', 'Search'],
+    nav: ['Wallboard', 'Search', 'Evaluations'],
     forbidden: ['/admin/audit', '/agent'],
   },
   trainer: {
     landing: '/coaching',
     page: 'coaching-page',
     nav: ['Coaching queue'],
-    forbidden: ['/wallboard', '/admin/settings', '/calls/some-call', '/search', '/recordings'],
+    forbidden: ['/wallboard', '/admin/settings', '/calls/some-call', '/search', '/recordings', '/evaluations'],
   },
   agent: {
     landing: '/agent',

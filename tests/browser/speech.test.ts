@@ -202,14 +202,13 @@ describe('live silence, dead air and sentiment in Chromium', () => {
     // The later line's button opens the call at 00:08, where the recording starts to play.
     const later = hits.filter({ hasText: 'подключу' });
     await later.getByTestId('search-hit-open').click();
-    await page.waitForURL((url) => url.pathname === `/calls/${callId}` && url.searchParams.get('t') === '8000');
-    const player = page.getByTestId('recording-player');
-    await player.waitFor({ timeout: 10_000 });
+    // The hit opens the review timeline at 00:08: the player is there and the line at that moment is current.
+    await page.waitForURL((url) => url.pathname === `/calls/${callId}/review` && url.searchParams.get('t') === '8000');
     await expect
-      .poll(() => player.evaluate((audio: HTMLAudioElement) => audio.currentTime), { timeout: 10_000 })
-      .toBeGreaterThanOrEqual(8);
-    // The transcript is on the page, the line at that moment among its three.
-    await expect.poll(() => page.getByTestId('transcript-line').count(), { timeout: 10_000 }).toBe(3);
-    expect(await page.getByTestId('transcript').innerText()).toContain('Сейчас подключу РОУМИНГ заново.');
+      .poll(() => page.getByTestId('review-position').getAttribute('data-ms'), { timeout: 10_000 })
+      .toMatch(/^(8|9|1\d)\d{3}$/);
+    const current = page.locator('[data-testid="review-transcript"] [aria-current="true"]');
+    await expect.poll(() => current.innerText(), { timeout: 10_000 }).toContain('Сейчас подключу РОУМИНГ заново.');
+    expect(await page.getByTestId('review-transcript').locator('li').count()).toBe(3);
   });
 });

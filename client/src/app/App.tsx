@@ -44,6 +44,9 @@ const router = createBrowserRouter([
           featureRoute('calls/:callId/review', 'review', async () => ({
             Component: (await import('../review/ReviewPage.js')).ReviewPage,
           })),
+          featureRoute('evaluations', 'evaluations', async () => ({
+            Component: (await import('../evaluations/EvaluationsPage.js')).EvaluationsPage,
+          })),
           featureRoute('coaching', 'coaching', async () => ({
             Component: (await import('../coaching/CoachingPage.js')).CoachingPage,
           })),
@@ -66,6 +69,9 @@ const router = createBrowserRouter([
               })),
               featureRoute('settings', 'adminSettings', async () => ({
                 Component: (await import('../admin/SettingsPage.js')).SettingsPage,
+              })),
+              featureRoute('scorecards', 'adminScorecards', async () => ({
+                Component: (await import('../admin/ScorecardsPage.js')).ScorecardsPage,
               })),
             ],
           },

@@ -56,15 +56,21 @@ describe('feature map', () => {
   });
 
   it('builds each role its own menu', () => {
-    expect(navLabels('admin')).toEqual(['Wallboard', 'Search', 'Admin']);
-    expect(navLabels('controller')).toEqual(['Wallboard', 'Search', 'Recordings']);
-    expect(navLabels('supervisor')).toEqual(['Wallboard', 'Search']);
+    expect(navLabels('admin')).toEqual(['Wallboard', 'Search', 'Evaluations', 'Admin']);
+    expect(navLabels('controller')).toEqual(['Wallboard', 'Search', 'Recordings', 'Evaluations']);
+    expect(navLabels('supervisor')).toEqual(['Wallboard', 'Search', 'Evaluations']);
     expect(navLabels('trainer')).toEqual(['Coaching queue']);
     expect(navLabels('agent')).toEqual(['Agent']);
   });
 
-  it('gives the Admin area to admins only, all four pages', () => {
-    expect(adminFeaturesFor('admin').map((f) => f.label)).toEqual(['Users', 'Ingest keys', 'Audit log', 'Settings']);
+  it('gives the Admin area to admins only, all five pages', () => {
+    expect(adminFeaturesFor('admin').map((f) => f.label)).toEqual([
+      'Users',
+      'Ingest keys',
+      'Audit log',
+      'Settings',
+      'Scorecards',
+    ]);
     for (const role of ROLES.filter((r) => r !== 'admin')) {
       expect(adminFeaturesFor(role)).toEqual([]);
       expect(navFor(role).some((item) => item.path === ADMIN_AREA_PATH)).toBe(false);

@@ -16,6 +16,13 @@ export const FEATURES = [
   },
   { id: 'adminAudit', label: 'Audit log', path: '/admin/audit', permission: 'audit:view', area: 'admin' },
   { id: 'adminSettings', label: 'Settings', path: '/admin/settings', permission: 'settings:manage', area: 'admin' },
+  {
+    id: 'adminScorecards',
+    label: 'Scorecards',
+    path: '/admin/scorecards',
+    permission: 'settings:manage',
+    area: 'admin',
+  },
   { id: 'wallboard', label: 'Wallboard', path: '/wallboard', permission: 'wallboard:view', area: 'main' },
   { id: 'search', label: 'Search', path: '/search', permission: 'calls:view', area: 'main' },
   {
@@ -29,6 +36,15 @@ export const FEATURES = [
   },
   { id: 'call', label: 'Call', path: '/calls/:callId', permission: 'calls:view', area: 'hidden' },
   { id: 'review', label: 'Review', path: '/calls/:callId/review', permission: 'recordings:play', area: 'hidden' },
+  {
+    id: 'evaluations',
+    label: 'Evaluations',
+    path: '/evaluations',
+    permission: 'evaluations:view',
+    area: 'main',
+    // Trainers read the evaluations behind their coaching items from the queue, not the whole list.
+    exceptWith: 'coaching:view_own',
+  },
   { id: 'coaching', label: 'Coaching queue', path: '/coaching', permission: 'coaching:view_own', area: 'main' },
   { id: 'agent', label: 'Agent', path: '/agent', permission: 'screens:upload', area: 'main' },
 ] as const satisfies readonly {

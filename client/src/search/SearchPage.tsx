@@ -1,4 +1,11 @@
-import { callMomentPath, SENTIMENT_LABELS, type SearchHit, type SearchResult, TOPIC_LABELS } from '@earshot/shared';
+import {
+  callMomentPath,
+  reviewMomentPath,
+  SENTIMENT_LABELS,
+  type SearchHit,
+  type SearchResult,
+  TOPIC_LABELS,
+} from '@earshot/shared';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -288,7 +295,9 @@ function HitRow({ hit, now }: { hit: SearchHit; now: number }) {
           </p>
         )}
         <Link
-          to={callMomentPath(hit.callId, hit.atMs)}
+          // With a recording, the review timeline (audio, transcript and the agent's screen at that moment);
+          // without one, the call page.
+          to={hit.at === null ? callMomentPath(hit.callId, hit.atMs) : reviewMomentPath(hit.callId, hit.atMs)}
           className="button hit-open"
           data-testid="search-hit-open"
           aria-label={`Open call ${hit.callId} at ${moment}`}

@@ -13,6 +13,9 @@ import {
 } from './dialogue.js';
 import { loadPhraseBook } from './phrases.js';
 
+/** Thousands of dialogues are built per test: seconds on a quiet machine, more when CI shares its cores. */
+const DIALOGUE_SAMPLE_TIMEOUT_MS = 60_000;
+
 const book = loadPhraseBook();
 
 /**
@@ -39,31 +42,35 @@ function playCall(index: number, rng: Rng): CallDialogue {
 const share = (count: number, total: number) => count / total;
 
 describe('callers’ moods', () => {
-  it('are drawn 85 % neutral, 8 % positive, 7 % negative, and the sentiment scorer reads them back from the transcripts', () => {
-    const rng = new Rng(2026);
-    const calls = 3_000;
-    const moods = { neutral: 0, positive: 0, negative: 0 };
-    const labels = { neutral: 0, positive: 0, negative: 0 };
-    let agreeing = 0;
-    for (let i = 0; i < calls; i++) {
-      const d = playCall(i, rng);
-      const sentiment = scoreCallSentiment(
-        d.utterances().map((u) => ({ speaker: u.speaker, text: u.text, language: u.language })),
-        true,
-      );
-      expect(sentiment).not.toBeNull();
-      const label = sentiment?.label ?? 'neutral';
-      moods[d.mood] += 1;
-      labels[label] += 1;
-      if (label === d.mood) agreeing += 1;
-    }
-    for (const mood of ['neutral', 'positive', 'negative'] as const) {
-      // ±2 points: about three standard deviations of the draw at this many calls.
-      expect(Math.abs(share(moods[mood], calls) - MOOD_SHARES[mood])).toBeLessThan(0.02);
-      expect(Math.abs(share(labels[mood], calls) - MOOD_SHARES[mood])).toBeLessThan(0.025);
-    }
-    expect(share(agreeing, calls)).toBeGreaterThan(0.97);
-  });
+  it(
+    'are drawn 85 % neutral, 8 % positive, 7 % negative, and the sentiment scorer reads them back from the transcripts',
+    () => {
+      const rng = new Rng(2026);
+      const calls = 3_000;
+      const moods = { neutral: 0, positive: 0, negative: 0 };
+      const labels = { neutral: 0, positive: 0, negative: 0 };
+      let agreeing = 0;
+      for (let i = 0; i < calls; i++) {
+        const d = playCall(i, rng);
+        const sentiment = scoreCallSentiment(
+          d.utterances().map((u) => ({ speaker: u.speaker, text: u.text, language: u.language })),
+          true,
+        );
+        expect(sentiment).not.toBeNull();
+        const label = sentiment?.label ?? 'neutral';
+        moods[d.mood] += 1;
+        labels[label] += 1;
+        if (label === d.mood) agreeing += 1;
+      }
+      for (const mood of ['neutral', 'positive', 'negative'] as const) {
+        // ±2 points: about three standard deviations of the draw at this many calls.
+        expect(Math.abs(share(moods[mood], calls) - MOOD_SHARES[mood])).toBeLessThan(0.02);
+        expect(Math.abs(share(labels[mood], calls) - MOOD_SHARES[mood])).toBeLessThan(0.025);
+      }
+      expect(share(agreeing, calls)).toBeGreaterThan(0.97);
+    },
+    DIALOGUE_SAMPLE_TIMEOUT_MS,
+  );
 
   it('show in what the caller says: a complaint and displeasure, or praise and warm thanks', () => {
     const rng = new Rng(7);
@@ -83,64 +90,72 @@ describe('callers’ moods', () => {
 });
 
 describe('callers’ languages', () => {
-  it('are mostly Russian, some Belarusian and Ukrainian, and the caller speaks theirs where a phrase exists in it', () => {
-    const rng = new Rng(11);
-    const calls = 1_200;
-    const counts = { ru: 0, be: 0, uk: 0 };
-    for (let i = 0; i < calls; i++) {
-      const d = playCall(i, rng);
-      counts[d.callerLanguage] += 1;
-      for (const u of d.utterances()) {
-        if (u.speaker === 'agent') {
-          // The agent speaks Russian, greeting and closing now and then in Belarusian.
-          expect(u.language === 'ru' || ['greeting', 'closing'].includes(book.byId(u.phraseId).role)).toBe(true);
-          continue;
+  it(
+    'are mostly Russian, some Belarusian and Ukrainian, and the caller speaks theirs where a phrase exists in it',
+    () => {
+      const rng = new Rng(11);
+      const calls = 1_200;
+      const counts = { ru: 0, be: 0, uk: 0 };
+      for (let i = 0; i < calls; i++) {
+        const d = playCall(i, rng);
+        counts[d.callerLanguage] += 1;
+        for (const u of d.utterances()) {
+          if (u.speaker === 'agent') {
+            // The agent speaks Russian, greeting and closing now and then in Belarusian.
+            expect(u.language === 'ru' || ['greeting', 'closing'].includes(book.byId(u.phraseId).role)).toBe(true);
+            continue;
+          }
+          const base = u.phraseId.replace(/_(uk|be)$/, '');
+          const own = d.callerLanguage === 'ru' ? base : `${base}_${d.callerLanguage}`;
+          // A phrase without a variant in the caller's language (the phone number, say) is said in Russian.
+          const expected = book.get(own) ? own : book.get(base) ? base : u.phraseId;
+          expect(u.phraseId).toBe(expected);
+          expect(u.language).toBe(book.byId(u.phraseId).language);
         }
-        const base = u.phraseId.replace(/_(uk|be)$/, '');
-        const own = d.callerLanguage === 'ru' ? base : `${base}_${d.callerLanguage}`;
-        // A phrase without a variant in the caller's language (the phone number, say) is said in Russian.
-        const expected = book.get(own) ? own : book.get(base) ? base : u.phraseId;
-        expect(u.phraseId).toBe(expected);
-        expect(u.language).toBe(book.byId(u.phraseId).language);
       }
-    }
-    for (const language of ['ru', 'be', 'uk'] as const) {
-      expect(Math.abs(share(counts[language], calls) - CALLER_LANGUAGE_SHARES[language])).toBeLessThan(0.03);
-    }
-  });
+      for (const language of ['ru', 'be', 'uk'] as const) {
+        expect(Math.abs(share(counts[language], calls) - CALLER_LANGUAGE_SHARES[language])).toBeLessThan(0.03);
+      }
+    },
+    DIALOGUE_SAMPLE_TIMEOUT_MS,
+  );
 });
 
 describe('hanging questions', () => {
-  it('go quiet 10-25 s, known from their first moment, with the agent working or stuck at the stated odds', () => {
-    const calls = 1_500;
-    let hanging = 0;
-    let working = 0;
-    for (let i = 0; i < calls; i++) {
-      const d = new CallDialogue({ seed: 5, callId: `sim-5-run-${i}`, topic: 'billing', phrases: book });
-      d.expect({ kind: 'end', atMs: 240_000, lastWord: 'caller' });
-      // Live, every 250 ms: what the screen simulation would ask.
-      const seenLive: { startMs: number; endMs: number; screen: string }[] = [];
-      for (let t = 0; t <= 240_000; t += 250) {
-        d.advance(t);
-        const now = d.hangingSilenceAt(t);
-        if (now && !seenLive.some((s) => s.startMs === now.startMs)) seenLive.push({ ...now });
+  it(
+    'go quiet 10-25 s, known from their first moment, with the agent working or stuck at the stated odds',
+    () => {
+      const calls = 1_500;
+      let hanging = 0;
+      let working = 0;
+      for (let i = 0; i < calls; i++) {
+        const d = new CallDialogue({ seed: 5, callId: `sim-5-run-${i}`, topic: 'billing', phrases: book });
+        d.expect({ kind: 'end', atMs: 240_000, lastWord: 'caller' });
+        // Live, every 250 ms: what the screen simulation would ask.
+        const seenLive: { startMs: number; endMs: number; screen: string }[] = [];
+        for (let t = 0; t <= 240_000; t += 250) {
+          d.advance(t);
+          const now = d.hangingSilenceAt(t);
+          if (now && !seenLive.some((s) => s.startMs === now.startMs)) seenLive.push({ ...now });
+        }
+        const spans = d.hangingSilences();
+        expect(spans.length).toBeLessThanOrEqual(1);
+        expect(seenLive).toEqual(spans.map((s) => ({ ...s })));
+        for (const span of spans) {
+          hanging += 1;
+          if (span.screen === 'working') working += 1;
+          expect(span.endMs - span.startMs).toBeGreaterThanOrEqual(LONG_SILENCE_MIN_MS);
+          expect(span.endMs - span.startMs).toBeLessThanOrEqual(LONG_SILENCE_MAX_MS + 1_500);
+          // Nobody speaks in it, and it is one of the call's long silences.
+          expect(d.utterances().some((u) => u.startMs < span.endMs && u.endMs > span.startMs)).toBe(false);
+          expect(d.silences().some((s) => s.startMs === span.startMs && s.endMs === span.endMs)).toBe(true);
+        }
+        // Outside a hanging question the screen does nothing special.
+        expect(d.hangingSilenceAt(239_999)).toBeNull();
       }
-      const spans = d.hangingSilences();
-      expect(spans.length).toBeLessThanOrEqual(1);
-      expect(seenLive).toEqual(spans.map((s) => ({ ...s })));
-      for (const span of spans) {
-        hanging += 1;
-        if (span.screen === 'working') working += 1;
-        expect(span.endMs - span.startMs).toBeGreaterThanOrEqual(LONG_SILENCE_MIN_MS);
-        expect(span.endMs - span.startMs).toBeLessThanOrEqual(LONG_SILENCE_MAX_MS + 1_500);
-        // Nobody speaks in it, and it is one of the call's long silences.
-        expect(d.utterances().some((u) => u.startMs < span.endMs && u.endMs > span.startMs)).toBe(false);
-        expect(d.silences().some((s) => s.startMs === span.startMs && s.endMs === span.endMs)).toBe(true);
-      }
-      // Outside a hanging question the screen does nothing special.
-      expect(d.hangingSilenceAt(239_999)).toBeNull();
-    }
-    expect(Math.abs(share(hanging, calls) - HANGING_QUESTION_CHANCE)).toBeLessThan(0.04);
-    expect(Math.abs(share(working, hanging) - HANGING_SCREEN_WORKING_CHANCE)).toBeLessThan(0.1);
-  });
+      expect(Math.abs(share(hanging, calls) - HANGING_QUESTION_CHANCE)).toBeLessThan(0.04);
+      expect(Math.abs(share(working, hanging) - HANGING_SCREEN_WORKING_CHANCE)).toBeLessThan(0.1);
+    },
+    DIALOGUE_SAMPLE_TIMEOUT_MS,
+  );
 });
