@@ -124,7 +124,7 @@ describe('access control in Chromium', () => {
       .getByTestId('admin-nav')
       .locator('a')
       .evaluateAll((links) => links.map((a) => a.textContent));
-    expect(adminPages).toEqual(role === 'admin' ? ['Users', 'Ingest keys', 'Audit log', 'Settings'] : []);
+    expect(adminPages).toEqual(role === 'admin' ? ['Users', 'Ingest keys', 'Audit log', 'Settings', 'Scorecards'] : []);
     if (role === 'controller' || role === 'supervisor') {
       await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected');
     }
