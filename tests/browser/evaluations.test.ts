@@ -73,7 +73,7 @@ describe('evaluations and coaching in Chromium', () => {
     await expect.poll(() => page.getByTestId('review-position').getAttribute('data-ms')).toBe('5000');
     await page.getByTestId('moment-text').fill('Went quiet while the tariff page loaded, no word to the caller');
     await page.getByTestId('moment-pin').click();
-    expect(await page.getByTestId('review-moment-pin').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('review-moment-pin').count()).toBe(1);
     expect(await page.getByTestId('moment-seek').getAttribute('data-at-ms')).toBe('5000');
     await page.getByTestId('weak-link').selectOption('slow_or_broken_tool');
     await page.getByTestId('weak-link-note').fill('CRM tariff page takes 8 s to open');
@@ -135,7 +135,7 @@ describe('evaluations and coaching in Chromium', () => {
       })
       .toBeGreaterThanOrEqual(5_000);
     await trainerPage.getByTestId('evaluation-submitted').waitFor({ timeout: 10_000 });
-    expect(await trainerPage.getByTestId('review-moment-pin').count()).toBe(1);
+    await expect.poll(() => trainerPage.getByTestId('review-moment-pin').count()).toBe(1);
 
     await trainerPage.goBack();
     await item.getByTestId('coaching-mark-done').click();
