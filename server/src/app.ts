@@ -225,6 +225,7 @@ export function createApp(deps: AppDeps): EarshotApp {
     audit,
     now,
   });
+  retention.register(evaluations.retentionTarget());
   const search = new SearchService({ db: store.db, kind: store.kind, liveCalls: () => registry.calls(), logger });
 
   const app = express();

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditPage } from '@earshot/shared';
+import { type Ack, type AuditEntry, type AuditPage, DEFAULT_SCORECARD_ID } from '@earshot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest, getJson, pause, postEvents, signIn, type TestSession } from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';
@@ -42,6 +42,24 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
   const callStatus = async (callId: string) => (await getJson(`${server.url}/api/calls/${callId}`, admin)).status;
   const eventRows = async (callId: string) =>
     (await server.store.db.selectFrom('call_events').select('event_id').where('call_id', '=', callId).execute()).length;
+  /** A controller's draft evaluation of the call with one pinned moment, handed to the trainer. */
+  async function evaluateAndCoach(callId: string): Promise<void> {
+    const controller = await signIn(server.url, 'controller');
+    const trainer = await signIn(server.url, 'trainer');
+    const draft = await apiRequest<Ack<{ id: string; moments: { id: string }[] }>>(`${server.url}/api/evaluations`, {
+      method: 'POST',
+      session: controller,
+      body: { callId, scorecardId: DEFAULT_SCORECARD_ID, scorecardVersion: 1, moments: [{ atMs: 0, text: 'here' }] },
+    });
+    if (!draft.body.ok) throw new Error(draft.body.error);
+    const momentIds = draft.body.data.moments.map((m) => m.id);
+    const coaching = await apiRequest<Ack<unknown>>(`${server.url}/api/evaluations/${draft.body.data.id}/coaching`, {
+      method: 'POST',
+      session: controller,
+      body: { trainerId: trainer.user.id, momentIds },
+    });
+    if (!coaching.body.ok) throw new Error(coaching.body.error);
+  }
   const retentionEntries = async (): Promise<AuditEntry[]> =>
     (await apiRequest<AuditPage>(`${server.url}/api/audit?action=retention.delete`, { session: admin })).body.items;
 
@@ -51,6 +69,12 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
     await seed('old-live', now - 100 * DAY_MS, false);
     await seed('recent', now - 10 * DAY_MS);
     expect(await eventRows('old-ended')).toBe(3);
+    // An evaluation of the old call, handed to a trainer: both go with the call; the recent call's stay.
+    await evaluateAndCoach('old-ended');
+    await evaluateAndCoach('recent');
+    const evaluationRows = async (callId: string) =>
+      (await server.store.db.selectFrom('evaluations').select('id').where('call_id', '=', callId).execute()).length;
+    expect(await evaluationRows('old-ended')).toBe(1);
 
     const run = await server.app.retention.runOnce();
     expect(run.retentionDays).toBe(90);
@@ -60,14 +84,20 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
       { name: 'recordings', deleted: { recordings: 0 } },
       { name: 'speech', deleted: { callSpeechMetrics: 0, speechSegments: 0 } },
       { name: 'transcripts', deleted: { transcriptSegments: 0, callSentiments: 0 } },
+      { name: 'evaluations', deleted: { evaluations: 1, coachingAssignments: 1 } },
     ]);
+    expect(await evaluationRows('old-ended')).toBe(0);
+    expect(await evaluationRows('recent')).toBe(1);
     expect(await callStatus('old-ended')).toBe(404);
     expect(await eventRows('old-ended')).toBe(0);
     // A call still live is never deleted, however old; a recent one stays.
     expect(await callStatus('old-live')).toBe(200);
     expect(await callStatus('recent')).toBe(200);
 
-    const [entry] = await retentionEntries();
+    // One entry per target that deleted something: the calls', and the evaluations' that went with them.
+    const entries = await retentionEntries();
+    expect(entries.map((e) => e.detail.target).sort()).toEqual(['calls', 'evaluations']);
+    const entry = entries.find((e) => e.detail.target === 'calls');
     expect(entry).toMatchObject({
       action: 'retention.delete',
       username: 'system',
@@ -92,7 +122,8 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
     expect(run.targets[0]?.deleted).toEqual({ calls: 1, callEvents: 3 });
     expect(await callStatus('recent')).toBe(404);
     expect(await callStatus('old-live')).toBe(200);
-    expect(await retentionEntries()).toHaveLength(before + 1);
+    // The calls' entry, and the evaluations' ("recent" had one).
+    expect(await retentionEntries()).toHaveLength(before + 2);
   });
 
   it('uses the retention period an admin sets, at the next run', async () => {
@@ -113,6 +144,7 @@ describe.each(TEST_STORE_KINDS)('retention (%s store)', (kind) => {
         { name: 'recordings' },
         { name: 'speech' },
         { name: 'transcripts' },
+        { name: 'evaluations' },
       ],
     });
     expect(await callStatus('week-old')).toBe(404);

@@ -131,7 +131,12 @@ function EvaluationEditor({ existing, ...rest }: EditorProps) {
     ...scorecardQueryOptions(existing?.scorecardId ?? '', existing?.scorecardVersion ?? 1),
     enabled: existing !== null,
   });
-  const card = existing ? (pinned.data ?? null) : startCard;
+  // Right after the first save the pinned version is still loading; the same version from the latest list
+  // keeps the form (and its "saved" notice) on screen meanwhile.
+  const sameVersion = existing
+    ? cards.find((c) => c.id === existing.scorecardId && c.version === existing.scorecardVersion)
+    : undefined;
+  const card = existing ? (pinned.data ?? sameVersion ?? null) : startCard;
   const failed = existing ? pinned.error : latest.error;
   const pickerId = useId();
 

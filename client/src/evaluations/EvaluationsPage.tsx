@@ -203,7 +203,7 @@ function SummaryCharts({ summary, onAgent }: { summary: EvaluationSummary; onAge
     <div className="evaluations-charts">
       <section className="panel" aria-label="Average score per agent" data-testid="evaluations-chart">
         <h2 className="panel-title">Average score, lowest first</h2>
-        <div style={{ height: 28 * byScore.length + 30 }}>
+        <div style={{ height: 30 * byScore.length + 40 }}>
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={byScore} layout="vertical" margin={{ top: 0, right: 48, bottom: 0, left: 0 }}>
               <CartesianGrid horizontal={false} stroke="#222c39" />
@@ -220,6 +220,8 @@ function SummaryCharts({ summary, onAgent }: { summary: EvaluationSummary; onAge
               <Bar
                 dataKey="score"
                 fill="#f5b83d"
+                isAnimationActive={false}
+                maxBarSize={22}
                 cursor="pointer"
                 onClick={(entry) => {
                   const id = (entry as { agentId?: string }).agentId;

@@ -240,4 +240,42 @@ export class EvaluationRepository {
       .executeTakeFirst();
     return row !== undefined;
   }
+
+  /**
+   * Deletes the evaluations and coaching items of calls no longer stored (retention deleted them just
+   * before), in batches: an evaluation is personal data about the call and its agent, kept no longer.
+   */
+  async deleteForDeletedCalls(batchSize = 500): Promise<{ evaluations: number; coachingAssignments: number }> {
+    let evaluations = 0;
+    let coachingAssignments = 0;
+    for (;;) {
+      const deleted = await this.db.transaction().execute(async (trx) => {
+        const callIds = (
+          await trx
+            .selectFrom('evaluations')
+            .select('call_id')
+            .distinct()
+            .where(({ not, exists, selectFrom }) =>
+              not(exists(selectFrom('calls').select('calls.id').whereRef('calls.id', '=', 'evaluations.call_id'))),
+            )
+            .limit(batchSize)
+            .execute()
+        ).map((row) => row.call_id);
+        if (callIds.length === 0) return { calls: 0, evaluations: 0, coaching: 0 };
+        const coaching = await trx
+          .deleteFrom('coaching_assignments')
+          .where('call_id', 'in', callIds)
+          .executeTakeFirst();
+        const gone = await trx.deleteFrom('evaluations').where('call_id', 'in', callIds).executeTakeFirst();
+        return {
+          calls: callIds.length,
+          evaluations: Number(gone.numDeletedRows),
+          coaching: Number(coaching.numDeletedRows),
+        };
+      });
+      evaluations += deleted.evaluations;
+      coachingAssignments += deleted.coaching;
+      if (deleted.calls < batchSize) return { evaluations, coachingAssignments };
+    }
+  }
 }

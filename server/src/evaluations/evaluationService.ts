@@ -23,6 +23,7 @@ import {
 import type { AuditActor, AuditLog } from '../audit/auditLog.js';
 import type { UserService } from '../auth/users.js';
 import type { CallRepository } from '../calls/callRepository.js';
+import type { RetentionTarget } from '../retention/retentionService.js';
 import { type EvaluationRepository, isUniqueViolation } from './evaluationRepository.js';
 
 /** A refusal the routes answer as is: the status and a sentence naming what is wrong. */
@@ -263,6 +264,11 @@ export class EvaluationService {
     const created = await this.deps.repository.getCoaching(id);
     if (!created) throw new Error(`coaching assignment ${id} vanished after insert`);
     return created;
+  }
+
+  /** Runs after the calls target: evaluations and coaching of deleted calls go with them. */
+  retentionTarget(): RetentionTarget {
+    return { name: 'evaluations', deleteOlderThan: () => this.deps.repository.deleteForDeletedCalls() };
   }
 
   /** Active trainers, by name: the choices when a controller hands coaching on. */
