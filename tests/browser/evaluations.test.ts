@@ -147,4 +147,36 @@ describe('evaluations and coaching in Chromium', () => {
     await page.reload();
     await expect.poll(() => page.getByTestId('coaching-assigned').innerText(), { timeout: 10_000 }).toContain('Done');
   });
+
+  it('lets an admin add a question to the scorecard as a new version, which new evaluations use', async () => {
+    const adminPage = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await signInAs(adminPage, server, 'admin', '/admin/scorecards');
+    const row = adminPage.locator('[data-testid="scorecard-row"][data-scorecard-id="default"]');
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.innerText()).toContain('v1');
+    await row.getByTestId('scorecard-edit').click();
+    const editor = adminPage.getByTestId('scorecard-editor');
+    const closing = editor.getByTestId('scorecard-section').nth(2);
+    await closing.getByTestId('scorecard-add-question').click();
+    const added = closing.getByTestId('scorecard-question').last();
+    // Saving with the new question blank is refused with where and why.
+    await editor.getByTestId('scorecard-save').click();
+    await expect.poll(() => adminPage.getByTestId('scorecard-problems').innerText()).toContain('Section 3, question 2');
+    await added.getByTestId('scorecard-question-text').fill('Offered the self-service app for next time');
+    await added.getByTestId('scorecard-question-weight').fill('2');
+    await saveScreenshot(adminPage, 'scorecard-editor');
+    await editor.getByTestId('scorecard-save').click();
+    await adminPage.getByTestId('notice-ok').waitFor();
+    expect(await row.innerText()).toContain('v2');
+
+    // The controller's next evaluation (of another call) is on version 2, with the new question.
+    const other = await startRecordedCall(server, events, 'evaluated-call-2', agent, 4);
+    await other.end();
+    await controllerPage.goto(`${server.url}/calls/evaluated-call-2/review`);
+    await controllerPage.getByTestId('evaluation-form').waitFor({ timeout: 15_000 });
+    const asked = controllerPage.locator('[data-question-id="offered_the_self_service"]');
+    await asked.waitFor();
+    expect(await asked.innerText()).toContain('×2');
+    await adminPage.context().close();
+  });
 });
