@@ -28,9 +28,9 @@ describe('scorecard editor', () => {
     expect(scorecardProblems(DEFAULT_SCORECARD)).toEqual([]);
     const blank = { name: ' ', sections: [...DEFAULT_SCORECARD.sections, newSection(DEFAULT_SCORECARD)] };
     const problems = scorecardProblems(blank);
-    expect(problems.some((p) => p.startsWith('Name: '))).toBe(true);
-    expect(problems.some((p) => p.startsWith('Section 4 title: '))).toBe(true);
-    expect(problems.some((p) => p.startsWith('Section 4, question 1: '))).toBe(true);
+    expect(problems).toContain('Name: give the scorecard a name');
+    expect(problems).toContain('Section 4 title: give the section a title');
+    expect(problems).toContain('Section 4, question 1: write the question');
 
     const twice = structuredClone(DEFAULT_SCORECARD);
     const first = twice.sections[0]?.questions[0];

@@ -57,7 +57,18 @@ export function move<T>(items: readonly T[], index: number, delta: number): T[] 
 export function scorecardProblems(card: ScorecardInput): string[] {
   const parsed = ScorecardInputSchema.safeParse(card);
   if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => `${whereIs(issue.path)}${issue.message}`);
+  return parsed.error.issues.map((issue) => `${whereIs(issue.path)}${plainly(issue)}`);
+}
+
+/** zod's sentences name types ("expected string to have >=1 characters"); an empty field is said plainly. */
+function plainly(issue: { code: string; message: string; path: readonly PropertyKey[]; origin?: string }): string {
+  if (issue.code === 'too_small' && issue.origin === 'string') {
+    const field = issue.path.at(-1);
+    if (field === 'name') return 'give the scorecard a name';
+    if (field === 'title') return 'give the section a title';
+    if (field === 'text') return 'write the question';
+  }
+  return issue.message;
 }
 
 function whereIs(path: readonly PropertyKey[]): string {
