@@ -348,6 +348,9 @@ export interface CoachingAssignment {
   createdAt: number;
   doneAt: number | null;
   doneNote: string | null;
+  /** What the evaluation behind it names as the weak link, and its score, as they are now. */
+  weakLink: WeakLink | null;
+  evaluationScore: number | null;
 }
 
 /** `GET /api/coaching/trainers`: whom a controller can hand coaching to (active trainers only). */

@@ -122,6 +122,7 @@ describe('evaluations and coaching in Chromium', () => {
     await item.waitFor({ timeout: 10_000 });
     expect(await item.innerText()).toContain('Teach filling the pause while a tool loads');
     expect(await item.innerText()).toContain('Went quiet while the tariff page loaded');
+    expect(await item.getByTestId('coaching-weak-link').innerText()).toContain('Slow or broken tool');
     await saveScreenshot(trainerPage, 'coaching-queue');
 
     // The moment opens the review at 00:05, with the transcript's call and the evaluation behind it.

@@ -8,8 +8,8 @@ import {
   type EvaluationSummary,
   type Scorecard,
   type ScorecardInput,
-  type TrainerSummary,
   scoreEvaluation,
+  type TrainerSummary,
 } from '@earshot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInExtraUser } from '../helpers/audio.js';
@@ -317,6 +317,8 @@ describe.each(TEST_STORE_KINDS)('evaluations and coaching (%s store)', (kind) =>
       assignedBy: controller.user.id,
       status: 'open',
       moments: [evaluation.moments[1]],
+      weakLink: evaluation.weakLink,
+      evaluationScore: evaluation.score,
     });
 
     const queue = data(await api<CoachingAssignment[]>('/coaching', trainer));

@@ -1,9 +1,16 @@
-import { type CoachingAssignment, type CoachingStatus, CoachingStatusSchema, reviewMomentPath } from '@earshot/shared';
+import {
+  type CoachingAssignment,
+  type CoachingStatus,
+  CoachingStatusSchema,
+  reviewMomentPath,
+  WEAK_LINK_LABELS,
+} from '@earshot/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Notice, type NoticeState } from '../admin/Notice.js';
 import { useSession } from '../auth/session.js';
+import { formatScore } from '../evaluations/evaluationForm.js';
 import { COACHING_KEY, coachingQueryOptions, evaluationWrites } from '../evaluations/evaluationQueries.js';
 import { errorMessage } from '../lib/http.js';
 import { formatDateTime, formatDuration } from '../lib/time.js';
@@ -107,6 +114,21 @@ function CoachingItem({ item }: { item: CoachingAssignment }) {
           </Link>
         )}
       </header>
+      {(item.weakLink || item.evaluationScore !== null) && (
+        <p className="coaching-context">
+          {item.evaluationScore !== null && (
+            <span>
+              Scored <strong className="timer">{formatScore(item.evaluationScore)}</strong>
+            </span>
+          )}
+          {item.weakLink && (
+            <span className="tag evaluation-weak-tag" data-testid="coaching-weak-link">
+              Weak link: {WEAK_LINK_LABELS[item.weakLink.kind]}
+              {item.weakLink.note ? ` · ${item.weakLink.note}` : ''}
+            </span>
+          )}
+        </p>
+      )}
       {item.note && <p className="coaching-note">{item.note}</p>}
       <ol className="moment-list" aria-label="Moments">
         {item.moments.map((moment) => (

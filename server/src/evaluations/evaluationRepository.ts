@@ -60,7 +60,11 @@ export function evaluationFromRow(row: Selectable<EvaluationsTable>): Evaluation
   };
 }
 
-export function coachingFromRow(row: Selectable<CoachingAssignmentsTable>): CoachingAssignment {
+/** A coaching row with what its evaluation says now (joined): the weak link and the score. */
+type CoachingRow = Selectable<CoachingAssignmentsTable> &
+  Pick<Selectable<EvaluationsTable>, 'weak_link' | 'weak_link_note' | 'score'>;
+
+export function coachingFromRow(row: CoachingRow): CoachingAssignment {
   return {
     id: row.id,
     evaluationId: row.evaluation_id,
@@ -77,6 +81,8 @@ export function coachingFromRow(row: Selectable<CoachingAssignmentsTable>): Coac
     createdAt: Number(row.created_at),
     doneAt: row.done_at === null ? null : Number(row.done_at),
     doneNote: row.done_note,
+    weakLink: row.weak_link === null ? null : { kind: row.weak_link, note: row.weak_link_note },
+    evaluationScore: row.score === null ? null : Number(row.score),
   };
 }
 
@@ -206,7 +212,7 @@ export class EvaluationRepository {
   }
 
   async getCoaching(id: string): Promise<CoachingAssignment | undefined> {
-    const row = await this.db.selectFrom('coaching_assignments').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.selectCoaching().where('c.id', '=', id).executeTakeFirst();
     return row ? coachingFromRow(row) : undefined;
   }
 
@@ -216,17 +222,25 @@ export class EvaluationRepository {
 
   /** Open items first, then done ones; oldest first within each (a queue). */
   async listCoaching(query: Omit<CoachingQuery, 'trainerId'> & { trainerId?: string }): Promise<CoachingAssignment[]> {
-    let select = this.db.selectFrom('coaching_assignments').selectAll();
-    if (query.trainerId !== undefined) select = select.where('trainer_id', '=', query.trainerId);
-    if (query.status !== undefined) select = select.where('status', '=', query.status);
-    if (query.callId !== undefined) select = select.where('call_id', '=', query.callId);
+    let select = this.selectCoaching();
+    if (query.trainerId !== undefined) select = select.where('c.trainer_id', '=', query.trainerId);
+    if (query.status !== undefined) select = select.where('c.status', '=', query.status);
+    if (query.callId !== undefined) select = select.where('c.call_id', '=', query.callId);
     const rows = await select
-      .orderBy('status', 'desc')
-      .orderBy('created_at', 'asc')
-      .orderBy('id')
+      .orderBy('c.status', 'desc')
+      .orderBy('c.created_at', 'asc')
+      .orderBy('c.id')
       .limit(query.limit)
       .execute();
     return rows.map(coachingFromRow);
+  }
+
+  private selectCoaching() {
+    return this.db
+      .selectFrom('coaching_assignments as c')
+      .leftJoin('evaluations as e', 'e.id', 'c.evaluation_id')
+      .selectAll('c')
+      .select(['e.weak_link', 'e.weak_link_note', 'e.score']);
   }
 
   /** Whether any coaching item of this trainer concerns this call (what opens its recording to them). */
