@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { canUse } from '../app/features.js';
 import { useSession } from '../auth/session.js';
 import { errorMessage } from '../lib/http.js';
 import { formatDateTime } from '../lib/time.js';
@@ -117,6 +118,8 @@ function EvaluationTable({
   evaluations: readonly Evaluation[];
   onFilter: (key: 'agentId' | 'evaluatorId', value: string | undefined) => void;
 }) {
+  const { user } = useSession();
+  const mayReview = canUse(user.role, 'review');
   const now = Date.now();
   return (
     <div className="table-wrap">
@@ -173,8 +176,12 @@ function EvaluationTable({
               </td>
               <td className="num">{evaluation.moments.length}</td>
               <td>
-                <Link to={`/calls/${encodeURIComponent(evaluation.callId)}/review`} className="button button-small">
-                  Review
+                {/* Supervisors read evaluations but do not play recordings: they get the call page. */}
+                <Link
+                  to={`/calls/${encodeURIComponent(evaluation.callId)}${mayReview ? '/review' : ''}`}
+                  className="button button-small"
+                >
+                  {mayReview ? 'Review' : 'Call'}
                 </Link>
               </td>
             </tr>
