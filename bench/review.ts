@@ -221,6 +221,7 @@ interface OpenMeasure {
   thumbRequests: number;
   domNodes: number;
   longTaskMs: number;
+  biggestList: string;
 }
 
 /** Runs in the page before its scripts: watches every animation frame until the review is on screen. */
@@ -230,6 +231,16 @@ const PROBE = `(() => {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); })
       .observe({ type: 'longtask', buffered: true });
   } catch {}
+  // The element with the most children, for the report: what a page of many nodes is made of.
+  const biggestList = () => {
+    let best = null;
+    for (const el of document.getElementsByTagName('*')) {
+      if (!best || el.childElementCount > best.childElementCount) best = el;
+    }
+    if (!best) return '';
+    const id = best.getAttribute('data-testid') || String(best.className) || '';
+    return best.tagName.toLowerCase() + (id ? '[' + id + ']' : '') + ' ×' + best.childElementCount;
+  };
   let waveformMs = null;
   let screenMs = null;
   const check = () => {
@@ -252,6 +263,7 @@ const PROBE = `(() => {
       thumbRequests: resources.filter((r) => r.name.endsWith('/thumb')).length,
       domNodes: document.getElementsByTagName('*').length,
       longTaskMs: longTasks.reduce((sum, d) => sum + d, 0),
+      biggestList: biggestList(),
     };
   };
   requestAnimationFrame(check);
@@ -296,15 +308,25 @@ async function openOnce(
 
 type Run = Awaited<ReturnType<typeof openOnce>>;
 
+/** A percentile of one figure over runs, rounded. */
+const stat = (runs: readonly Run[], pick: (run: Run) => number | null, p: number) =>
+  round(
+    percentile(
+      runs.map((run) => pick(run) ?? Number.NaN),
+      p,
+    ),
+  );
+
 function describeRuns(label: string, runs: readonly Run[]): string {
-  const p = (pick: (run: Run) => number | null) => round(percentile(runs.map((run) => pick(run) ?? Number.NaN), 50));
+  const p50 = (pick: (run: Run) => number | null) => stat(runs, pick, 50);
+  const open = (run: Run) => run.openMs;
   return (
-    `${label}: open p50 ${p((r) => r.openMs)} ms, p95 ${round(percentile(runs.map((r) => r.openMs), 95))} ms ` +
-    `(min ${round(Math.min(...runs.map((r) => r.openMs)))}, max ${round(Math.max(...runs.map((r) => r.openMs)))}); ` +
-    `waveform ${p((r) => r.waveformMs)}, screen ${p((r) => r.screenMs)}, peaks response ${p((r) => r.peaksResponseMs)}, ` +
-    `screens list response ${p((r) => r.screensListResponseMs)} ms (${p((r) => r.screensListKb)} KiB); ` +
-    `long tasks ${p((r) => r.longTaskMs)} ms; ${p((r) => r.domNodes)} DOM nodes; ` +
-    `${p((r) => r.thumbRequests)} thumbnails fetched by then, ${p((r) => r.thumbsAfterS)} a second later`
+    `${label}: open p50 ${p50(open)} ms, p95 ${stat(runs, open, 95)} ms ` +
+    `(min ${stat(runs, open, 0)}, max ${stat(runs, open, 100)}); ` +
+    `waveform ${p50((r) => r.waveformMs)}, screen ${p50((r) => r.screenMs)}, peaks response ${p50((r) => r.peaksResponseMs)}, ` +
+    `screens list response ${p50((r) => r.screensListResponseMs)} ms (${p50((r) => r.screensListKb)} KiB); ` +
+    `long tasks ${p50((r) => r.longTaskMs)} ms; ${p50((r) => r.domNodes)} DOM nodes; ` +
+    `${p50((r) => r.thumbRequests)} thumbnails fetched by then, ${p50((r) => r.thumbsAfterS)} a second later`
   );
 }
 
@@ -366,7 +388,8 @@ async function main(): Promise<void> {
         for (const error of run.errors) errors.add(error);
         log(
           `  run ${i + 1} ${key}: open ${round(run.openMs)} ms (waveform ${round(run.waveformMs)}, screen ${round(run.screenMs)}), ` +
-            `long tasks ${round(run.longTaskMs)} ms, ${run.domNodes} nodes, ${run.thumbRequests}→${run.thumbsAfterS} thumbs`,
+            `long tasks ${round(run.longTaskMs)} ms, ${run.domNodes} nodes (most children: ${run.biggestList}), ` +
+            `${run.thumbRequests}→${run.thumbsAfterS} thumbs`,
         );
       }
     }
@@ -377,14 +400,8 @@ async function main(): Promise<void> {
     log(describeRuns('one-minute call', runs.minute));
     log(describeRuns('one-hour call  ', runs.hour));
     for (const error of errors) log(`page error: ${error}`);
-    const hourP50 = percentile(
-      runs.hour.map((r) => r.openMs),
-      50,
-    );
-    const minuteP50 = percentile(
-      runs.minute.map((r) => r.openMs),
-      50,
-    );
+    const hourP50 = stat(runs.hour, (r) => r.openMs, 50);
+    const minuteP50 = stat(runs.minute, (r) => r.openMs, 50);
     log(
       `=== one-hour call opens in ${round(hourP50)} ms (p50; target < ${TARGET_OPEN_MS}), ` +
         `${round(hourP50 / minuteP50, 2)}× the one-minute call's ${round(minuteP50)} ms`,
@@ -394,23 +411,11 @@ async function main(): Promise<void> {
         bench: 'review',
         runs: RUNS,
         cache: 'cold (fresh browser context per run)',
-        open_ms_p50: round(hourP50),
-        open_ms_p95: round(percentile(
-          runs.hour.map((r) => r.openMs),
-          95,
-        )),
-        waveform_ms_p50: round(percentile(
-          runs.hour.map((r) => r.waveformMs),
-          50,
-        )),
-        screen_ms_p50: round(percentile(
-          runs.hour.map((r) => r.screenMs),
-          50,
-        )),
-        long_task_ms_p50: round(percentile(
-          runs.hour.map((r) => r.longTaskMs),
-          50,
-        )),
+        open_ms_p50: hourP50,
+        open_ms_p95: stat(runs.hour, (r) => r.openMs, 95),
+        waveform_ms_p50: stat(runs.hour, (r) => r.waveformMs, 50),
+        screen_ms_p50: stat(runs.hour, (r) => r.screenMs, 50),
+        long_task_ms_p50: stat(runs.hour, (r) => r.longTaskMs, 50),
         dom_nodes: runs.hour[0]?.domNodes ?? null,
         thumbs_fetched_at_open: runs.hour[0]?.thumbRequests ?? null,
         screens_list_kb: round(runs.hour[0]?.screensListKb ?? Number.NaN),
@@ -418,7 +423,7 @@ async function main(): Promise<void> {
         screenshots: hour.screenshots,
         duration_s: hour.durationMs / 1000,
         speech_segments: hour.speechSegments,
-        baseline_open_ms_p50: round(minuteP50),
+        baseline_open_ms_p50: minuteP50,
         baseline_screenshots: minute.screenshots,
         baseline_duration_s: minute.durationMs / 1000,
         ratio_vs_baseline: round(hourP50 / minuteP50, 2),

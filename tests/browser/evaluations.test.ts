@@ -138,7 +138,8 @@ describe('evaluations and coaching in Chromium', () => {
     await trainerPage.getByTestId('evaluation-submitted').waitFor({ timeout: 10_000 });
     await expect.poll(() => trainerPage.getByTestId('review-moment-pin').count()).toBe(1);
 
-    await trainerPage.goBack();
+    expect(await trainerPage.getByTestId('review-back').innerText()).toContain('Coaching queue');
+    await trainerPage.getByTestId('review-back').click();
     await item.getByTestId('coaching-mark-done').click();
     await trainerPage.getByTestId('coaching-empty').waitFor({ timeout: 10_000 });
     await trainerPage.getByTestId('coaching-tab-done').click();

@@ -20,6 +20,7 @@ describe('review page in Chromium', () => {
   const events = new EventFactory('review');
   const callId = 'review-call-1';
   const screenshotIds: string[] = [];
+  const cspViolations: string[] = [];
   /** Offsets in the recording at which the screenshots were taken. */
   const SHOT_OFFSETS_MS = [500, 2_500, 6_000];
 
@@ -69,6 +70,17 @@ describe('review page in Chromium', () => {
     adapter.close();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    // Every Content-Security-Policy violation, as Chromium logs it and as the page's event reports it.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener(
+        'securitypolicyviolation',
+        (event) => console.error(`Content Security Policy violation event: ${event.violatedDirective}`),
+        true,
+      );
+    });
     await signInAs(page, server, 'controller', `/calls/${callId}/review`);
   });
 
@@ -97,5 +109,17 @@ describe('review page in Chromium', () => {
     const position = Number(await page.getByTestId('review-position').getAttribute('data-ms'));
     expect(position).toBeGreaterThanOrEqual(SHOT_OFFSETS_MS[2] ?? 0);
     expect(position).toBeLessThan(10_000);
+  });
+
+  it('styles the waveform under the strict Content-Security-Policy, with no violation logged', async () => {
+    await page.locator('[data-testid=review-waveform][data-waveform-drawn]').waitFor({ timeout: 15_000 });
+    // The progress layer is positioned by wavesurfer's own <style> in its shadow root, admitted by the nonce.
+    const progressPosition = await page.evaluate(() => {
+      const host = document.querySelector('[data-testid=review-waveform] > div');
+      const progress = host?.shadowRoot?.querySelector('.progress');
+      return progress ? getComputedStyle(progress).position : null;
+    });
+    expect(progressPosition).toBe('absolute');
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -4,14 +4,14 @@ import {
   type Recording,
   recordingAudioUrl,
   type ScreenshotMeta,
-  screenshotThumbUrl,
   screenshotUrl,
   type TranscriptLine,
 } from '@earshot/shared';
 import { useQuery } from '@tanstack/react-query';
-import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type WaveSurfer from 'wavesurfer.js';
+import { canUse } from '../app/features.js';
 import { useSession } from '../auth/session.js';
 import { callDetailQueryOptions } from '../call/callQueries.js';
 import { callScreensQueryOptions } from '../call/callScreens.js';
@@ -22,6 +22,7 @@ import { EvaluationPanel } from '../evaluations/EvaluationPanel.js';
 import { MomentLane } from '../evaluations/MomentLane.js';
 import { errorMessage, HttpError } from '../lib/http.js';
 import { formatDuration } from '../lib/time.js';
+import { Filmstrip } from './Filmstrip.js';
 import { peaksQueryOptions } from './reviewQueries.js';
 import {
   buildRegions,
@@ -38,6 +39,8 @@ import {
   seekBy,
   skipSilenceTarget,
 } from './reviewTimeline.js';
+import { ScreenLane } from './ScreenLane.js';
+import { TimeAxis } from './TimeAxis.js';
 import { REGION_COLORS, useWaveform } from './useWaveform.js';
 import './review.css';
 
@@ -51,11 +54,16 @@ export function ReviewPage() {
   const recordingQuery = useQuery(recordingQueryOptions(callId, false));
   const recording = recordingQuery.data;
   const missing = recordingQuery.error instanceof HttpError && recordingQuery.error.status === 404;
+  // Trainers come from their coaching queue and may not open the call page.
+  const { user } = useSession();
+  const back = canUse(user.role, 'call')
+    ? { to: `/calls/${encodeURIComponent(callId)}`, label: 'Call' }
+    : { to: '/coaching', label: 'Coaching queue' };
 
   return (
     <div className="review-page" data-testid="review-page" data-call-id={callId}>
-      <Link to={`/calls/${encodeURIComponent(callId)}`} className="back-link">
-        ← Call
+      <Link to={back.to} className="back-link" data-testid="review-back">
+        ← {back.label}
       </Link>
       {recordingQuery.isPending && <p className="empty-state">Loading the recording…</p>}
       {missing && (
@@ -116,11 +124,9 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
   }, []);
 
   const containerRef = useRef<HTMLDivElement>(null);
-  const timelineRef = useRef<HTMLDivElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
   const { wavesurfer, positionMs, playing } = useWaveform({
     container: containerRef,
-    timeline: timelineRef,
     media: audioRef,
     peaks: peaks.data,
     durationMs,
@@ -233,7 +239,7 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
             <span>Caller</span>
           </div>
           <div className="review-waveform" ref={containerRef} data-testid="review-waveform" />
-          <div className="review-timeline" ref={timelineRef} />
+          <TimeAxis durationMs={durationMs} />
           {peaks.isPending && <p className="muted">Loading the waveform…</p>}
           {peaks.error && (
             <p className="banner banner-warn" role="alert">
@@ -386,135 +392,6 @@ function ScreenView({
     </div>
   );
 }
-
-/** Thumbnails in time order with the gaps between them; keeps the current one in view. */
-const Filmstrip = memo(function Filmstrip({
-  screens,
-  currentIndex,
-  gaps,
-  startedAt,
-  durationMs,
-  onSeek,
-}: {
-  screens: readonly ScreenshotMeta[];
-  currentIndex: number;
-  gaps: readonly ScreenGap[];
-  startedAt: number;
-  durationMs: number;
-  onSeek: (ms: number) => void;
-}) {
-  const offsetOf = (meta: ScreenshotMeta) => offsetInRecording(meta.capturedAt, startedAt, durationMs);
-  const listRef = useRef<HTMLOListElement>(null);
-  useEffect(() => {
-    const list = listRef.current;
-    const item = list?.querySelector<HTMLElement>(`[data-index="${currentIndex}"]`);
-    if (!list || !item) return;
-    // Scrolls the strip only (scrollIntoView would move the page as well).
-    const left = item.offsetLeft - list.offsetLeft - (list.clientWidth - item.offsetWidth) / 2;
-    list.scrollTo({ left: Math.max(0, left), behavior: 'smooth' });
-  }, [currentIndex]);
-
-  const items: ReactNode[] = [];
-  let gapIndex = 0;
-  screens.forEach((meta, index) => {
-    const atMs = offsetOf(meta);
-    while (gapIndex < gaps.length && (gaps[gapIndex] as ScreenGap).endMs <= atMs) {
-      items.push(<GapNote key={`gap-${gapIndex}`} gap={gaps[gapIndex] as ScreenGap} />);
-      gapIndex++;
-    }
-    items.push(
-      <li key={meta.id} data-index={index}>
-        <button
-          type="button"
-          className="screen-strip-item"
-          aria-pressed={index === currentIndex}
-          onClick={() => onSeek(atMs)}
-          title={`Play from ${formatDuration(atMs)}`}
-          data-testid="review-thumb"
-          data-offset-ms={atMs}
-        >
-          <img
-            src={screenshotThumbUrl(meta.id)}
-            alt=""
-            loading="lazy"
-            width={meta.thumbWidth}
-            height={meta.thumbHeight}
-          />
-          <span className="screen-strip-time timer">{formatDuration(atMs)}</span>
-        </button>
-      </li>,
-    );
-  });
-  for (; gapIndex < gaps.length; gapIndex++) {
-    items.push(<GapNote key={`gap-${gapIndex}`} gap={gaps[gapIndex] as ScreenGap} />);
-  }
-  return (
-    <ol
-      className="screen-strip review-filmstrip"
-      ref={listRef}
-      aria-label="Screenshots of this call"
-      data-testid="review-filmstrip"
-    >
-      {items}
-    </ol>
-  );
-});
-
-function GapNote({ gap }: { gap: ScreenGap }) {
-  return (
-    <li className="review-filmstrip-gap" data-testid="review-filmstrip-gap">
-      <span>no screenshots</span>
-      <span className="timer">
-        {formatDuration(gap.startMs)}–{formatDuration(gap.endMs)}
-      </span>
-    </li>
-  );
-}
-
-/** A lane under the waveform: a tick per screenshot, gaps hatched; a click seeks to that point. */
-const ScreenLane = memo(function ScreenLane({
-  screens,
-  gaps,
-  startedAt,
-  durationMs,
-  onSeek,
-}: {
-  screens: readonly ScreenshotMeta[];
-  gaps: readonly ScreenGap[];
-  startedAt: number;
-  durationMs: number;
-  onSeek: (ms: number) => void;
-}) {
-  const pct = (ms: number) => `${(100 * ms) / Math.max(1, durationMs)}%`;
-  return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: a pointer shortcut; the filmstrip's buttons do the same by keyboard.
-    // biome-ignore lint/a11y/noStaticElementInteractions: as above.
-    <div
-      className="review-screen-lane"
-      title="Screenshots (ticks) and gaps without any; click to play from there"
-      onClick={(e) => {
-        const box = e.currentTarget.getBoundingClientRect();
-        onSeek(((e.clientX - box.left) / box.width) * durationMs);
-      }}
-      data-testid="review-screen-lane"
-    >
-      {gaps.map((gap) => (
-        <span
-          key={`${gap.startMs}`}
-          className="review-lane-gap"
-          style={{ left: pct(gap.startMs), width: pct(gap.endMs - gap.startMs) }}
-        />
-      ))}
-      {screens.map((meta) => (
-        <span
-          key={meta.id}
-          className="review-lane-tick"
-          style={{ left: pct(offsetInRecording(meta.capturedAt, startedAt, durationMs)) }}
-        />
-      ))}
-    </div>
-  );
-});
 
 function Transcript({
   lines,

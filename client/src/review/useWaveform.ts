@@ -2,7 +2,7 @@ import { peaksForWaveSurfer, type WaveformPeaks } from '@earshot/shared';
 import { type RefObject, useEffect, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/dist/plugins/regions.esm.js';
-import TimelinePlugin from 'wavesurfer.js/dist/plugins/timeline.esm.js';
+import { cspNonce } from '../lib/cspNonce.js';
 import type { RegionKind, TimelineRegion } from './reviewTimeline.js';
 
 const CHANNEL_HEIGHT_PX = 56;
@@ -30,7 +30,6 @@ export interface Waveform {
  */
 export function useWaveform({
   container,
-  timeline,
   media,
   peaks,
   durationMs,
@@ -38,7 +37,6 @@ export function useWaveform({
   onTime,
 }: {
   container: RefObject<HTMLDivElement | null>;
-  timeline: RefObject<HTMLDivElement | null>;
   media: RefObject<HTMLAudioElement | null>;
   peaks: WaveformPeaks | undefined;
   durationMs: number;
@@ -57,9 +55,10 @@ export function useWaveform({
     const audio = media.current;
     if (!host || !audio || !peaks) return;
     const regionsPlugin = RegionsPlugin.create();
-    const plugins = [regionsPlugin];
     const ws = WaveSurfer.create({
       container: host,
+      // wavesurfer styles its shadow DOM with an inline <style>; the page's CSP admits it by this nonce.
+      cspNonce: cspNonce(),
       media: audio,
       peaks: peaksForWaveSurfer(peaks),
       duration: durationMs / 1000,
@@ -74,20 +73,8 @@ export function useWaveform({
         { height: CHANNEL_HEIGHT_PX, waveColor: '#4f8fd6', progressColor: '#9cc8ff' },
         { height: CHANNEL_HEIGHT_PX, waveColor: '#7d6bb8', progressColor: '#c9b6ff' },
       ],
-      plugins: timeline.current
-        ? [
-            ...plugins,
-            TimelinePlugin.create({
-              container: timeline.current,
-              height: 18,
-              timeInterval: 5,
-              primaryLabelInterval: 6,
-              style: { color: '#94a1b2', fontSize: '11px' },
-            }),
-          ]
-        : plugins,
+      plugins: [regionsPlugin],
     });
-    adoptShadowStyles(ws);
     // A mark the page's tests and `npm run bench:review` wait for: the channels are on screen.
     ws.on('redrawcomplete', () => {
       host.dataset.waveformDrawn = 'true';
@@ -113,7 +100,7 @@ export function useWaveform({
       delete host.dataset.waveformDrawn;
       ws.destroy();
     };
-  }, [container, timeline, media, peaks, durationMs]);
+  }, [container, media, peaks, durationMs]);
 
   useEffect(() => {
     if (!regionsPlugin) return;
@@ -133,20 +120,4 @@ export function useWaveform({
   }, [regionsPlugin, regions]);
 
   return { wavesurfer, positionMs, playing };
-}
-
-/**
- * wavesurfer.js styles its shadow DOM with an inline <style>, which the dashboard's Content-Security-Policy
- * (`style-src 'self'`, no 'unsafe-inline') blocks: the channels then stack and the progress layer shows
- * beside the waveform. The same rules given as a constructed stylesheet are CSSOM, which CSP does not
- * restrict (as React's `style` props are), so the strict policy can stay.
- */
-function adoptShadowStyles(ws: WaveSurfer): void {
-  const root = ws.getWrapper().getRootNode();
-  if (!(root instanceof ShadowRoot) || root.adoptedStyleSheets.length > 0) return;
-  const css = root.querySelector('style')?.textContent;
-  if (!css) return;
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  root.adoptedStyleSheets = [sheet];
 }

@@ -1,21 +1,38 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request, RequestHandler } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { sendError } from './errors.js';
 
+/** Random bytes in a response's CSP nonce (128 bits, as CSP3 asks for at least). */
+const CSP_NONCE_BYTES = 16;
+
 /**
- * The Content-Security-Policy the built dashboard works with (checked in headless Chromium: no violations).
- * Scripts, styles, fonts and connections come from this origin only; Socket.IO's WebSocket is same-origin,
- * which `connect-src 'self'` covers. React and recharts set styles through the CSSOM (`element.style`),
- * which CSP does not restrict, so no `'unsafe-inline'` is needed. `data:` images: the favicon is inline.
- * No `upgrade-insecure-requests`: the demo runs on plain http (behind TLS, HSTS does that job).
+ * The response's Content-Security-Policy nonce, made fresh for each response by securityHeaders in
+ * production: the built dashboard's index.html carries it (frontend.ts) for the inline <style> that
+ * wavesurfer.js puts in its shadow DOM. Undefined in development, whose policy allows inline styles.
+ */
+export function cspNonceOf(res: Response | ServerResponse): string | undefined {
+  const locals: Record<string, unknown> | undefined = (res as Response).locals;
+  const nonce = locals?.cspNonce;
+  return typeof nonce === 'string' ? nonce : undefined;
+}
+
+/**
+ * The Content-Security-Policy the built dashboard works with (checked in headless Chromium: no violations;
+ * tests/browser/review.test.ts fails on one). Scripts, styles, fonts and connections come from this origin
+ * only; Socket.IO's WebSocket is same-origin, which `connect-src 'self'` covers. React and recharts set
+ * styles through the CSSOM (`element.style`), which CSP does not restrict, so no `'unsafe-inline'` is
+ * needed. The one inline <style> (wavesurfer.js's, in its shadow DOM on the review page) is admitted by the
+ * response's nonce. `data:` images: the favicon is inline. No `upgrade-insecure-requests`: the demo runs on
+ * plain http (behind TLS, HSTS does that job).
  */
 const PRODUCTION_CSP = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
-  'style-src': ["'self'"],
+  'style-src': ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${cspNonceOf(res) ?? ''}'`],
   'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   'connect-src': ["'self'"],
@@ -28,6 +45,7 @@ const PRODUCTION_CSP = {
 /**
  * `npm run dev` (Vite in middleware mode) needs more: Vite injects an inline module script (React Refresh's
  * preamble), adds CSS as inline <style> elements, and opens its hot-reload WebSocket. Development only.
+ * No nonce here: a nonce in `style-src` would make browsers ignore its `'unsafe-inline'`.
  */
 const DEVELOPMENT_CSP = {
   ...PRODUCTION_CSP,
@@ -36,9 +54,12 @@ const DEVELOPMENT_CSP = {
   'connect-src': ["'self'", 'ws:', 'wss:'],
 };
 
-/** helmet's headers (CSP, nosniff, frame denial, referrer policy, HSTS, CORP/COOP) for every response. */
+/**
+ * helmet's headers (CSP, nosniff, frame denial, referrer policy, HSTS, CORP/COOP) for every response; in
+ * production each response gets its own CSP nonce (cspNonceOf).
+ */
 export function securityHeaders(mode: 'production' | 'development'): RequestHandler {
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: mode === 'production' ? PRODUCTION_CSP : DEVELOPMENT_CSP,
@@ -49,6 +70,11 @@ export function securityHeaders(mode: 'production' | 'development'): RequestHand
     // Nobody frames the dashboard, not even itself (as frame-ancestors 'none' says to newer browsers).
     frameguard: { action: 'deny' },
   });
+  if (mode === 'development') return headers;
+  return (req, res, next) => {
+    res.locals.cspNonce = randomBytes(CSP_NONCE_BYTES).toString('base64');
+    headers(req, res, next);
+  };
 }
 
 /**
