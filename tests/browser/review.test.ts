@@ -1,10 +1,8 @@
-import type { Recording } from '@earshot/shared';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAudioAdapter, frameFromSamples, toneSamples } from '../helpers/audio.js';
-import { apiRequest, postEvents, signIn } from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';
+import { startRecordedCall } from '../helpers/recordedCall.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium, saveScreenshot } from './chromium.js';
 import { signInAs } from './signIn.js';
@@ -26,27 +24,9 @@ describe('review page in Chromium', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ store: 'sqlite' });
-    const now = Date.now();
-    await postEvents(server.url, server.ingestKey, [
-      events.offered(callId, now - 20_000),
-      events.answered(callId, now - 15_000, 'agent-7', 'Инна Обзорова'),
-    ]);
-    // Ten seconds of both sides, sent at once: frame n is n × 20 ms into the recording.
-    const adapter = await connectAudioAdapter(server.url, server.ingestKey);
-    const frames = Array.from({ length: 500 }, (_, seq) =>
-      frameFromSamples(callId, seq, 'both', 'pcmu', toneSamples(seq, 300), toneSamples(seq, 500)),
-    );
-    for (let from = 0; from < frames.length; from += 100) adapter.send(frames.slice(from, from + 100));
-    const controller = await signIn(server.url, 'controller');
-    let startedAt: number | undefined;
-    for (let i = 0; i < 50 && startedAt === undefined; i++) {
-      const meta = await apiRequest<{ ok: boolean; data?: Recording }>(`${server.url}/api/recordings/${callId}`, {
-        session: controller,
-      });
-      startedAt = meta.body.data?.startedAt;
-      if (startedAt === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    if (startedAt === undefined) throw new Error('the recording never opened');
+    // Ten seconds of both sides: frame n is n × 20 ms into the recording.
+    const call = await startRecordedCall(server, events, callId, { id: 'agent-7', name: 'Инна Обзорова' }, 10);
+    const { startedAt } = call;
     // Three different screens, taken at known moments of the recording.
     for (const [i, offset] of SHOT_OFFSETS_MS.entries()) {
       const image = await sharp({
@@ -65,9 +45,7 @@ describe('review page in Chromium', () => {
       expect(uploaded.status).toBe(201);
       screenshotIds.push(((await uploaded.json()) as { screenshot: { id: string } }).screenshot.id);
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await postEvents(server.url, server.ingestKey, [events.ended(callId, Date.now())])).status).toBe(200);
-    adapter.close();
+    await call.end();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     // Every Content-Security-Policy violation, as Chromium logs it and as the page's event reports it.
