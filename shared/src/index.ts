@@ -16,6 +16,8 @@ export * from './monitors.js';
 export * from './recordings.js';
 export * from './rules.js';
 export * from './screens.js';
+export * from './searchQuery.js';
+export * from './searchText.js';
 export * from './settings.js';
 export * from './speech.js';
 export * from './wallboard.js';

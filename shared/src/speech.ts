@@ -194,6 +194,12 @@ export interface SearchResult {
 export const callMomentPath = (callId: string, atMs: number) =>
   `/calls/${encodeURIComponent(callId)}?t=${Math.max(0, Math.round(atMs))}`;
 
-/** Address of the review timeline at a moment of the call's recording: where search hits and coaching open. */
-export const reviewMomentPath = (callId: string, atMs: number) =>
-  `/calls/${encodeURIComponent(callId)}/review?t=${Math.max(0, Math.round(atMs))}`;
+/**
+ * Address of the review timeline at a moment of the call's recording: where search hits and coaching open.
+ * `words` (the search's terms) are marked in the transcript and on the timeline there.
+ */
+export const reviewMomentPath = (callId: string, atMs: number, words?: readonly string[]) => {
+  const params = new URLSearchParams({ t: String(Math.max(0, Math.round(atMs))) });
+  if (words && words.length > 0) params.set('q', words.join(' '));
+  return `/calls/${encodeURIComponent(callId)}/review?${params.toString()}`;
+};

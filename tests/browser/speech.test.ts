@@ -210,5 +210,23 @@ describe('live silence, dead air and sentiment in Chromium', () => {
     const current = page.locator('[data-testid="review-transcript"] [aria-current="true"]');
     await expect.poll(() => current.innerText(), { timeout: 10_000 }).toContain('Сейчас подключу РОУМИНГ заново.');
     expect(await page.getByTestId('review-transcript').locator('li').count()).toBe(3);
+    // The searched words come along: marked in both lines that have them and on the timeline's words lane.
+    expect(new URL(page.url()).searchParams.get('q')).toBe('роуминг*');
+    expect(await page.getByTestId('review-find').inputValue()).toBe('роуминг*');
+    expect(await page.locator('[data-testid="review-transcript"] [data-hit="true"]').count()).toBe(2);
+    expect(await page.locator('[data-testid="review-transcript"] mark').allInnerTexts()).toEqual([
+      'роуминг',
+      'РОУМИНГ',
+    ]);
+    expect(await page.getByTestId('review-words-lane').getAttribute('data-hits')).toBe('2');
+    expect(await page.getByTestId('review-find-count').innerText()).toBe('2 lines');
+    // Another word, typed in: one line, and "next" takes the player there.
+    await page.getByTestId('review-find').fill('поддержки');
+    await expect.poll(() => page.getByTestId('review-find-count').innerText()).toBe('1 line');
+    await page.getByTestId('review-find-next').click();
+    await expect
+      .poll(() => page.getByTestId('review-position').getAttribute('data-ms'), { timeout: 10_000 })
+      .toMatch(/^(5|6|7)\d{2}$/);
+    await saveScreenshot(page, 'review-find');
   });
 });

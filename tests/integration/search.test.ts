@@ -3,8 +3,10 @@ import {
   AUDIO_SAMPLES_PER_FRAME,
   type CallSpeechMetrics,
   callMomentPath,
+  indexText,
   type SearchResult,
   type SpeechSegment,
+  searchTokens,
   TRANSCRIPT_INGEST_PATH,
   type TranscriptLanguage,
   type TranscriptSegment,
@@ -13,7 +15,6 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../server/src/logger.js';
-import { indexText, searchTokens } from '../../server/src/search/searchText.js';
 import { SpeechRepository } from '../../server/src/speech/speechRepository.js';
 import { getJson, postEvents, signIn, type TestSession } from '../helpers/clients.js';
 import { EventFactory } from '../helpers/events.js';

@@ -99,7 +99,7 @@ export function RecordingsPage() {
               </span>
             )}
           </h2>
-          <RecordingsTable items={items} />
+          <RecordingsTable items={items} terms={terms} />
           <div className="table-foot">
             <span className="muted">
               {list.hasNextPage ? 'Newest first; older recordings follow.' : 'That is every recording that matches.'}
@@ -296,7 +296,7 @@ function RecordingsFilterForm({
   );
 }
 
-function RecordingsTable({ items }: { items: RecordingListItem[] }) {
+function RecordingsTable({ items, terms }: { items: RecordingListItem[]; terms: readonly string[] }) {
   // Only to tell today's calls (time of day) from older ones (with the date): no need to tick.
   const now = useMemo(() => (items ? Date.now() : 0), [items]);
   return (
@@ -323,7 +323,7 @@ function RecordingsTable({ items }: { items: RecordingListItem[] }) {
         </thead>
         <tbody>
           {items.map((item) => (
-            <RecordingRow key={item.call.id} item={item} now={now} />
+            <RecordingRow key={item.call.id} item={item} now={now} terms={terms} />
           ))}
         </tbody>
       </table>
@@ -331,7 +331,7 @@ function RecordingsTable({ items }: { items: RecordingListItem[] }) {
   );
 }
 
-function RecordingRow({ item, now }: { item: RecordingListItem; now: number }) {
+function RecordingRow({ item, now, terms }: { item: RecordingListItem; now: number; terms: readonly string[] }) {
   const { call, recording, flags, speech, sentiment } = item;
   const when = formatDateTime(call.offeredAt, now);
   const agent = call.agentName ?? 'No agent';
@@ -373,7 +373,7 @@ function RecordingRow({ item, now }: { item: RecordingListItem; now: number }) {
       <td className="cell-number timer">{speech ? formatSilenceLength(speech.longestSilenceMs) : '—'}</td>
       <td className="cell-nowrap">
         <Link
-          to={callReviewPath(call.id)}
+          to={callReviewPath(call.id, terms)}
           className="button button-small"
           aria-label={`Review the call of ${agent} at ${when}`}
           data-testid="recording-review"

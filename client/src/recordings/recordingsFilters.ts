@@ -168,4 +168,5 @@ export function recordingsPageUrl(filters: string, limit: number, cursor: string
 }
 
 /** Where a row leads: the review page (recording, screenshots and evaluation on one timeline). */
-export const callReviewPath = (callId: string) => `/calls/${encodeURIComponent(callId)}/review`;
+export const callReviewPath = (callId: string, words: readonly string[] = []) =>
+  `/calls/${encodeURIComponent(callId)}/review${words.length > 0 ? `?${new URLSearchParams({ q: words.join(' ') })}` : ''}`;

@@ -8,7 +8,7 @@ import {
   type TranscriptLine,
 } from '@earshot/shared';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type WaveSurfer from 'wavesurfer.js';
 import { canUse } from '../app/features.js';
@@ -22,7 +22,9 @@ import { EvaluationPanel } from '../evaluations/EvaluationPanel.js';
 import { MomentLane } from '../evaluations/MomentLane.js';
 import { errorMessage, HttpError } from '../lib/http.js';
 import { formatDuration } from '../lib/time.js';
+import { ConversationLane } from './ConversationLane.js';
 import { Filmstrip } from './Filmstrip.js';
+import { type KeywordHits, keywordHits, nextHit } from './keywordHits.js';
 import { peaksQueryOptions } from './reviewQueries.js';
 import {
   buildRegions,
@@ -181,6 +183,14 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
   const currentScreenIndex = screenIndexAt(screens, recording.startedAt + positionMs);
   const lines = transcript.data?.lines ?? EMPTY_LINES;
   const currentLine = lineIndexAt(lines, positionMs);
+  // Search hits and filtered lists pass their words on (`?q=`), so the page opens with them marked.
+  const [findQuery, setFindQuery] = useState(() => new URLSearchParams(window.location.search).get('q') ?? '');
+  const hits = useMemo(() => keywordHits(lines, findQuery), [lines, findQuery]);
+  const stepHit = (direction: 1 | -1) => {
+    const index = nextHit(lines, hits.lines, positionMs, direction);
+    const line = index === null ? undefined : lines[index];
+    if (line) seekTo(line.startMs);
+  };
   const kindsPresent = REGION_KINDS.filter((kind) => regions.some((r) => r.kind === kind));
 
   return (
@@ -255,6 +265,13 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
               onSeek={seekTo}
             />
           )}
+          <ConversationLane
+            segments={segments}
+            lines={lines}
+            hitLines={hits.lines}
+            durationMs={durationMs}
+            onSeek={seekTo}
+          />
           <MomentLane moments={pinnedMoments} durationMs={durationMs} onSeek={seekTo} />
           {kindsPresent.length > 0 && (
             <ul className="review-legend" aria-label="What the colours mean">
@@ -268,7 +285,14 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
           )}
           {/* biome-ignore lint/a11y/useMediaCaption: the transcript beside the waveform follows it line by line. */}
           <audio ref={audioRef} preload="none" src={recordingAudioUrl(callId)} data-testid="review-audio" />
-          <Transcript lines={lines} currentIndex={currentLine} pending={transcript.isPending} onSeek={seekTo} />
+          {lines.length > 0 && <FindInCall query={findQuery} onQuery={setFindQuery} hits={hits} onStep={stepHit} />}
+          <Transcript
+            lines={lines}
+            currentIndex={currentLine}
+            hits={hits}
+            pending={transcript.isPending}
+            onSeek={seekTo}
+          />
         </section>
         <section className="panel review-screens" aria-label="The agent's screen">
           {mayViewScreens ? (
@@ -396,11 +420,13 @@ function ScreenView({
 function Transcript({
   lines,
   currentIndex,
+  hits,
   pending,
   onSeek,
 }: {
   lines: readonly TranscriptLine[];
   currentIndex: number;
+  hits: KeywordHits;
   pending: boolean;
   onSeek: (ms: number) => void;
 }) {
@@ -421,16 +447,95 @@ function Transcript({
         <li key={line.segmentId} data-index={index}>
           <button
             type="button"
-            className={`review-line review-line-${line.speaker}`}
+            className={`review-line review-line-${line.speaker}${hits.ranges.has(index) ? ' review-line-hit' : ''}`}
             aria-current={index === currentIndex ? 'true' : undefined}
             onClick={() => onSeek(line.startMs)}
+            data-hit={hits.ranges.has(index) ? 'true' : undefined}
           >
             <span className="timer review-line-time">{formatDuration(line.startMs)}</span>
             <span className="review-line-speaker">{line.speaker === 'agent' ? 'Agent' : 'Caller'}</span>
-            <span className="review-line-text">{line.text}</span>
+            <span className="review-line-text">
+              <MarkedText text={line.text} ranges={hits.ranges.get(index)} />
+            </span>
           </button>
         </li>
       ))}
     </ol>
+  );
+}
+
+/** The text with the given ranges in <mark>, as plain React text (never HTML). */
+function MarkedText({ text, ranges }: { text: string; ranges: readonly { start: number; end: number }[] | undefined }) {
+  if (!ranges || ranges.length === 0) return text;
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const range of ranges) {
+    if (range.start > at) parts.push(text.slice(at, range.start));
+    parts.push(<mark key={range.start}>{text.slice(range.start, range.end)}</mark>);
+    at = range.end;
+  }
+  parts.push(text.slice(at));
+  return parts;
+}
+
+/** "Find in this call": the words, how many lines have them, and previous/next, which seek. */
+function FindInCall({
+  query,
+  onQuery,
+  hits,
+  onStep,
+}: {
+  query: string;
+  onQuery: (query: string) => void;
+  hits: KeywordHits;
+  onStep: (direction: 1 | -1) => void;
+}) {
+  const inputId = useId();
+  return (
+    <search className="review-find">
+      <label htmlFor={inputId} className="sr-only">
+        Find words in this call
+      </label>
+      <input
+        id={inputId}
+        className="input"
+        type="search"
+        value={query}
+        placeholder="Find words in this call"
+        onChange={(e) => onQuery(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onStep(e.shiftKey ? -1 : 1);
+        }}
+        data-testid="review-find"
+      />
+      {hits.terms.length > 0 && (
+        <>
+          <span className="muted" data-testid="review-find-count">
+            {hits.lines.length === 0
+              ? 'not said in this call'
+              : `${hits.lines.length} ${hits.lines.length === 1 ? 'line' : 'lines'}`}
+          </span>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => onStep(-1)}
+            disabled={hits.lines.length === 0}
+            aria-label="Previous line with these words"
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => onStep(1)}
+            disabled={hits.lines.length === 0}
+            aria-label="Next line with these words"
+            data-testid="review-find-next"
+          >
+            ↓
+          </button>
+        </>
+      )}
+    </search>
   );
 }

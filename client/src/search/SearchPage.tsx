@@ -247,7 +247,7 @@ function SearchResults({ result, limit, stale }: { result: SearchResult; limit: 
         <>
           <ol className="hits" data-testid="search-hits">
             {hits.map((hit) => (
-              <HitRow key={`${hit.callId}-${hit.kind}-${hit.atMs}`} hit={hit} now={now} />
+              <HitRow key={`${hit.callId}-${hit.kind}-${hit.atMs}`} hit={hit} now={now} terms={terms} />
             ))}
           </ol>
           {hits.length >= limit && (
@@ -268,7 +268,7 @@ const KIND_LABELS: Record<SearchHit['kind'], string> = {
   dead_air: 'Dead air',
 };
 
-function HitRow({ hit, now }: { hit: SearchHit; now: number }) {
+function HitRow({ hit, now, terms }: { hit: SearchHit; now: number; terms: readonly string[] }) {
   const moment = formatDuration(hit.atMs);
   const lengthMs = Math.max(0, hit.endMs - hit.atMs);
   return (
@@ -297,7 +297,7 @@ function HitRow({ hit, now }: { hit: SearchHit; now: number }) {
         <Link
           // With a recording, the review timeline (audio, transcript and the agent's screen at that moment);
           // without one, the call page.
-          to={hit.at === null ? callMomentPath(hit.callId, hit.atMs) : reviewMomentPath(hit.callId, hit.atMs)}
+          to={hit.at === null ? callMomentPath(hit.callId, hit.atMs) : reviewMomentPath(hit.callId, hit.atMs, terms)}
           className="button hit-open"
           data-testid="search-hit-open"
           aria-label={`Open call ${hit.callId} at ${moment}`}

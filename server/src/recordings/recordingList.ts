@@ -1,6 +1,7 @@
 import {
   LONG_SILENCE_FLAG_MS,
   MONITOR_STARTED_EVENT_TYPE,
+  parseSearchQuery,
   type RecordingFlag,
   type RecordingListItem,
   type RecordingsPage,
@@ -10,7 +11,7 @@ import {
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { callFromRow } from '../calls/callRepository.js';
 import { type CallsCursor, encodeCursor } from '../calls/cursor.js';
-import { parseSearchQuery, toFts5Match, toTsQuery } from '../search/queryParser.js';
+import { toFts5Match, toTsQuery } from '../search/queryParser.js';
 import type { Database } from '../store/database.js';
 import type { StoreKind } from '../store/openStore.js';
 import { rowIdRange } from '../transcripts/segmentRowIds.js';

@@ -1,6 +1,6 @@
+import { indexText, searchTokens } from '@earshot/shared';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { indexText, searchTokens } from './searchText.js';
 
 /**
  * The engine's own folding, checked apart from ours: FTS5's unicode61 tokenizer (as the migration configures

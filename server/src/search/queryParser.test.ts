@@ -1,6 +1,7 @@
+import { parseSearchQuery, SEARCH_MAX_TERMS } from '@earshot/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSearchQuery, SEARCH_MAX_TERMS, toFts5Match, toTsQuery } from './queryParser.js';
+import { toFts5Match, toTsQuery } from './queryParser.js';
 
 describe('search query parser', () => {
   it('reads words, "exact phrases" and prefix*', () => {

@@ -1,10 +1,11 @@
 import type { Call, SearchHit, SearchQuery, SearchResult, SentimentLabel, Speaker } from '@earshot/shared';
+import { parseSearchQuery, type SearchTerm } from '@earshot/shared';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import type { StoreKind } from '../store/openStore.js';
 import { rowIdRange } from '../transcripts/segmentRowIds.js';
-import { parseSearchQuery, type SearchTerm, toFts5Match, toTsQuery } from './queryParser.js';
+import { toFts5Match, toTsQuery } from './queryParser.js';
 import { buildSnippet } from './snippet.js';
 
 export type SearchOutcome = { ok: true; result: SearchResult } | { ok: false; error: string };

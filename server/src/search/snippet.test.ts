@@ -1,5 +1,5 @@
+import { parseSearchQuery } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
-import { parseSearchQuery } from './queryParser.js';
 import { buildSnippet, SNIPPET_MAX_CHARS } from './snippet.js';
 
 const snippet = (text: string, q: string) => buildSnippet(text, parseSearchQuery(q).terms);

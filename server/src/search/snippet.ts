@@ -1,5 +1,4 @@
-import type { SearchTerm } from './queryParser.js';
-import { type WordSpan, wordSpans } from './searchText.js';
+import { matchRanges, type SearchTerm } from '@earshot/shared';
 
 /** A snippet is at most about this long: the line around its first match. */
 export const SNIPPET_MAX_CHARS = 240;
@@ -15,17 +14,7 @@ export const MATCH_CLOSE = '»';
  * the index, so it marks what the engine matched on either store.
  */
 export function buildSnippet(text: string, terms: readonly SearchTerm[]): string {
-  const spans = wordSpans(text);
-  const marks: { start: number; end: number }[] = [];
-  for (let i = 0; i < spans.length; i++) {
-    let longest = 0;
-    for (const term of terms) longest = Math.max(longest, matchLength(spans, i, term));
-    if (longest === 0) continue;
-    const first = spans[i] as WordSpan;
-    const last = spans[i + longest - 1] as WordSpan;
-    marks.push({ start: first.start, end: last.end });
-    i += longest - 1;
-  }
+  const marks = matchRanges(text, terms);
 
   let from = 0;
   let to = text.length;
@@ -54,17 +43,4 @@ export function buildSnippet(text: string, terms: readonly SearchTerm[]): string
   out += piece(at, to);
   if (to < text.length) out += '…';
   return out;
-}
-
-/** How many words from `index` on the term matches (0: no match). */
-function matchLength(spans: readonly WordSpan[], index: number, term: SearchTerm): number {
-  const { tokens, prefix } = term;
-  if (index + tokens.length > spans.length) return 0;
-  for (let k = 0; k < tokens.length; k++) {
-    const token = spans[index + k]?.token ?? '';
-    const wanted = tokens[k] ?? '';
-    const isLast = k === tokens.length - 1;
-    if (isLast && prefix ? !token.startsWith(wanted) : token !== wanted) return 0;
-  }
-  return tokens.length;
 }

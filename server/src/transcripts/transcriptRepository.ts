@@ -1,6 +1,6 @@
 import type { Sentiment, TranscriptLine, TranscriptSegment } from '@earshot/shared';
+import { indexText } from '@earshot/shared';
 import { type Insertable, type Kysely, sql } from 'kysely';
-import { indexText } from '../search/searchText.js';
 import type { Database } from '../store/database.js';
 import type { StoreKind } from '../store/openStore.js';
 import { rowIdSlot } from './segmentRowIds.js';
