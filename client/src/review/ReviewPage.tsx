@@ -7,7 +7,7 @@ import {
   screenshotUrl,
   type TranscriptLine,
 } from '@earshot/shared';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type WaveSurfer from 'wavesurfer.js';
@@ -61,6 +61,16 @@ export function ReviewPage() {
   const back = canUse(user.role, 'call')
     ? { to: `/calls/${encodeURIComponent(callId)}`, label: 'Call' }
     : { to: '/coaching', label: 'Coaching queue' };
+  // The timeline's data is asked for with the recording, not after it: one round trip instead of two
+  // before the waveform and the screen can show (the review view reads the same cache entries).
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    void queryClient.prefetchQuery(peaksQueryOptions(callId));
+    void queryClient.prefetchQuery(callDetailQueryOptions(callId));
+    void queryClient.prefetchQuery(speechQueryOptions(callId, false));
+    void queryClient.prefetchQuery(transcriptQueryOptions(callId, false));
+    if (can(user.role, 'screens:view')) void queryClient.prefetchQuery(callScreensQueryOptions(callId));
+  }, [queryClient, callId, user.role]);
 
   return (
     <div className="review-page" data-testid="review-page" data-call-id={callId}>
@@ -93,11 +103,16 @@ export function ReviewPage() {
 function ReviewView({ callId, recording }: { callId: string; recording: Recording }) {
   const { user } = useSession();
   const mayViewScreens = can(user.role, 'screens:view');
-  const detail = useQuery(callDetailQueryOptions(callId));
+  // The call has ended: what the page prefetched stays true, so mounting does not ask again.
+  const detail = useQuery({ ...callDetailQueryOptions(callId), staleTime: ENDED_CALL_STALE_MS });
   const peaks = useQuery(peaksQueryOptions(callId));
-  const speech = useQuery(speechQueryOptions(callId, false));
-  const transcript = useQuery(transcriptQueryOptions(callId, false));
-  const screensQuery = useQuery({ ...callScreensQueryOptions(callId), enabled: mayViewScreens });
+  const speech = useQuery({ ...speechQueryOptions(callId, false), staleTime: ENDED_CALL_STALE_MS });
+  const transcript = useQuery({ ...transcriptQueryOptions(callId, false), staleTime: ENDED_CALL_STALE_MS });
+  const screensQuery = useQuery({
+    ...callScreensQueryOptions(callId),
+    enabled: mayViewScreens,
+    staleTime: ENDED_CALL_STALE_MS,
+  });
   const screens = screensQuery.data ?? EMPTY_SCREENS;
   const durationMs = peaks.data?.durationMs ?? recording.durationMs;
 
@@ -319,6 +334,8 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
   );
 }
 
+/** How long the review page trusts what it read about an ended call before asking again. */
+const ENDED_CALL_STALE_MS = 60_000;
 const EMPTY_SCREENS: ScreenshotMeta[] = [];
 const EMPTY_SEGMENTS: never[] = [];
 const EMPTY_LINES: TranscriptLine[] = [];
