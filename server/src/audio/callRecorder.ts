@@ -1,33 +1,18 @@
-import type { AudioCodec } from '@earshot/shared';
+import type { AudioFrame } from '@earshot/shared';
 
 /**
  * What live audio hands to the recorder (implemented by recordings/RecordingService). Calls are synchronous
- * and cheap: the recorder buffers and writes in the background, so ingest never waits on the disk.
+ * and cheap: the recorder decodes, buffers and writes in a worker thread, so ingest never waits on the disk
+ * or on the recording's work.
  */
 export interface CallRecorder {
   /**
-   * A frame of a live call's own audio, decoded to 16-bit PCM (160 samples per side). `seq` is the 20 ms
-   * frame number from the platform; the first frame of a call opens its recording. A frame may carry one
-   * side or both; sides of the same `seq` may arrive in separate frames, in any order.
+   * A frame of a live call's own audio (channel agent, caller or both) as the platform sent it: µ-law or L16,
+   * checked by the parser. `seq` is the 20 ms frame number; the first frame of a call opens its recording.
+   * Sides of the same `seq` may arrive in separate frames, in any order. Borrowed: the recorder copies the
+   * payload before returning.
    */
-  pushCallAudio(
-    callId: string,
-    seq: number,
-    sides: { agent?: Int16Array; caller?: Int16Array },
-    receivedAt: number,
-    sourceCodec: AudioCodec,
-  ): void;
-  /**
-   * A frame carrying both sides, interleaved (agent, caller, agent, …: 320 samples). Borrowed: the recorder
-   * copies what it keeps before returning, so the caller may reuse the array for the next frame.
-   */
-  pushStereoCallAudio(
-    callId: string,
-    seq: number,
-    interleaved: Int16Array,
-    receivedAt: number,
-    sourceCodec: AudioCodec,
-  ): void;
+  pushFrame(frame: AudioFrame, receivedAt: number): void;
   /**
    * A 20 ms frame of a controller's voice to mix into the recording at its current position: `agent` for a
    * whisper (the agent's side), `both` for a barge.

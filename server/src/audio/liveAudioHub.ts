@@ -1,9 +1,7 @@
 import {
-  AUDIO_SAMPLES_PER_FRAME,
   type AudioFrame,
   type AudioFrameError,
   decodeFramePcm,
-  decodeInterleavedPcm,
   encodeAudioFrame,
   encodeMulaw,
   isCallAudioChannel,
@@ -41,16 +39,15 @@ export interface LiveAudioCounters {
 }
 
 /**
- * Live audio in memory: frames from adapters go to the recorder and, as they arrive, to the controllers
- * listening to that call; controllers' voices go to the recorder and back to the adapter carrying the call.
- * Nothing here waits on the disk or on a listener.
+ * Live audio in memory: frames from adapters go, as they arrive, to the controllers listening to that call,
+ * then to the recorder and speech analytics (which do their work in worker threads); controllers' voices go
+ * to the recorder and back to the adapter carrying the call. Nothing here waits on the disk or on a listener.
  */
 export class LiveAudioHub {
   private readonly listeners = new Map<string, Map<string, ListenerSink>>();
   /** The connection that last sent each live call's audio: controller audio for the call goes back there. */
   private readonly adapters = new Map<string, AudioAdapterConnection>();
   private readonly recentlyEnded = new Set<string>();
-  private readonly stereoScratch = new Int16Array(AUDIO_SAMPLES_PER_FRAME * 2);
   private readonly counters: LiveAudioCounters = {
     framesIn: 0,
     framesRefused: 0,
@@ -136,29 +133,9 @@ export class LiveAudioHub {
         else this.counters.listenerFramesDropped += 1;
       }
     }
-    if (process.env.EARSHOT_EXPERIMENT === 'skip') {
-      this.counters.framesIn += 1;
-      return null;
-    }
-    if (process.env.EARSHOT_EXPERIMENT === 'nospeech' && frame.channel === 'both') {
-      const stereo = decodeInterleavedPcm(frame, this.stereoScratch);
-      this.deps.recorder.pushStereoCallAudio(callId, frame.seq, stereo, receivedAt, frame.codec);
-      this.counters.framesIn += 1;
-      return null;
-    }
-    if (frame.channel === 'both') {
-      // Both sides in one frame (what platforms mostly send): decoded straight to the recording's layout.
-      // One scratch array for every frame: speech analytics reads it first (it copies what it keeps); the
-      // recorder then mixes any controller voice into it in place and copies it into its write buffer.
-      const stereo = decodeInterleavedPcm(frame, this.stereoScratch);
-      this.deps.speech?.pushStereoCallAudio(callId, frame.seq, stereo, receivedAt);
-      this.deps.recorder.pushStereoCallAudio(callId, frame.seq, stereo, receivedAt, frame.codec);
-    } else {
-      const side = decodeFramePcm(frame).first;
-      const sides = frame.channel === 'agent' ? { agent: side } : { caller: side };
-      this.deps.recorder.pushCallAudio(callId, frame.seq, sides, receivedAt, frame.codec);
-      this.deps.speech?.pushCallAudio(callId, frame.seq, sides, receivedAt);
-    }
+    // Both copy the frame as it came into a batch for their worker thread, which decodes it.
+    this.deps.recorder.pushFrame(frame, receivedAt);
+    this.deps.speech?.pushFrame(frame, receivedAt);
     this.counters.framesIn += 1;
     return null;
   }

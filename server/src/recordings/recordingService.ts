@@ -3,28 +3,31 @@ import { mkdir, rm } from 'node:fs/promises';
 import {
   AUDIO_FRAME_MS,
   AUDIO_SAMPLES_PER_FRAME,
+  type AudioChannel,
   type AudioCodec,
+  type AudioFrame,
   RECORDING_FRAME_BYTES,
   RECORDING_WAV_FORMAT,
   type Recording,
   type RecordingStatus,
   WAV_HEADER_BYTES,
 } from '@earshot/shared';
+import { AudioWorkerClient } from '../audio/audioWorker.js';
 import type { CallRecorder } from '../audio/callRecorder.js';
+import { RECORD_KIND } from '../audio/frameBatch.js';
 import type { Logger } from '../logger.js';
 import { MediaPathError, resolveMediaPath } from '../media/paths.js';
 import type { RetentionTarget } from '../retention/retentionService.js';
-import {
-  type AlignedOutput,
-  type AlignerCounters,
-  FrameAligner,
-  MAX_JUMP_FRAMES,
-  type PushOutcome,
-  STEREO_SAMPLES_PER_FRAME,
-} from './frameAligner.js';
+import { MAX_JUMP_FRAMES, STEREO_SAMPLES_PER_FRAME } from './frameAligner.js';
 import { generatePeaksFile, type PeaksFile, peaksFileOf, readPeaksFile } from './peaks.js';
 import type { RecordingRepository, StoredRecording } from './recordingRepository.js';
-import { int16LittleEndianBytes, repairWavFile, WavAppender, type WavPiece } from './wavFile.js';
+import type {
+  FinishResult,
+  RecordingTotals,
+  RecordingWorkerMessage,
+  RecordingWorkerOptions,
+} from './recordingWorker.js';
+import { repairWavFile } from './wavFile.js';
 
 /** Recordings live under DATA_DIR/recordings/<yyyy-mm-dd of the first sample, UTC>/<uuid>.wav. */
 export const RECORDINGS_DIR = 'recordings';
@@ -36,8 +39,6 @@ export const RECORDING_FLUSH_INTERVAL_MS = 200;
  * audio to listeners) for 10–20 ms every 200 ms in bench:audio.
  */
 const FLUSH_SLOTS = 10;
-/** Frames per write chunk: 320 ms, so one flush interval's audio usually fits one chunk. */
-const CHUNK_FRAMES = 16;
 /** Calls finished in this process that are remembered, so a frame arriving after `finish` cannot reopen one. */
 const FINISHED_CALLS_REMEMBERED = 10_000;
 const RETENTION_BATCH = 200;
@@ -62,45 +63,30 @@ export interface RecordingStats {
   bytesWritten: number;
 }
 
+/** A recording as the main thread knows it; its audio and file live in the recording worker. */
 interface OpenRecording {
+  /** Its number in the recording worker. */
+  id: number;
   callId: string;
   /** Relative to DATA_DIR. */
   file: string;
-  /** Set once the file exists. */
+  /** Set once the file's path is known. */
   absolutePath?: string;
   startedAt: number;
   sourceCodec: AudioCodec;
-  aligner: FrameAligner;
-  /** Scratch for the aligner's output, emptied at once into `pieces`. */
-  out: AlignedOutput[];
-  /** Audio waiting for the next append (sealed chunks and silences, in file order). */
-  pieces: WavPiece[];
-  /**
-   * The chunk frames are being copied into (little-endian 16-bit stereo), and how much of it is used. A
-   * frame's samples are copied here at once, so nothing the caller hands in is kept: one buffer per
-   * recording per flush instead of one per frame, which keeps the garbage collector's pauses short.
-   */
-  chunk: Buffer | null;
-  chunkBytes: number;
-  appender?: WavAppender;
-  /** Every file operation of this recording, in order: open, appends, finish. */
-  tail: Promise<void>;
-  /** An append is queued on `tail` and has not started: it will take whatever is buffered when it does. */
-  writeQueued: boolean;
-  /** Opening or writing failed: audio is dropped, and finishing repairs what reached the disk. */
-  failed: boolean;
+  /** Settles once the row is in and the worker has created the file (rejects when either failed). */
+  created: Promise<void>;
   /** Warnings already logged for this recording (each once). */
   warned: Set<string>;
-  /** Which of the FLUSH_SLOTS ticks appends this recording's audio. */
-  flushSlot: number;
 }
 
 /**
  * Records every call to a stereo WAV (agent left, caller right, 8 kHz, 16-bit) while the audio arrives.
- * `pushCallAudio` and `pushControllerAudio` are synchronous and cheap: frames are put in order by a
- * FrameAligner and buffered, and a timer appends what is buffered every RECORDING_FLUSH_INTERVAL_MS, one
- * write in flight per file, in order. The row is inserted when the recording opens and updated when it is
- * finished, interrupted (server stopping) or repaired (found unfinished at start-up).
+ * The push methods are synchronous and cheap: they check the frame and add it to a batch for the recording
+ * worker thread (recordingWorker.ts), which decodes it, puts it in order (FrameAligner), buffers it and
+ * appends what is buffered every RECORDING_FLUSH_INTERVAL_MS, one write in flight per file, in order. This
+ * side inserts the row when the recording opens and updates it when it is finished, interrupted (server
+ * stopping) or repaired (found unfinished at start-up).
  */
 export class RecordingService implements CallRecorder {
   private readonly open = new Map<string, OpenRecording>();
@@ -108,19 +94,36 @@ export class RecordingService implements CallRecorder {
   private readonly finishing = new Map<string, Promise<void>>();
   /** Calls finished in this process; the value says whether a late frame was already logged. */
   private readonly finished = new Map<string, boolean>();
-  private readonly timer: NodeJS.Timeout;
-  private flushTick = 0;
   private recordingsOpened = 0;
   private closing: Promise<void> | undefined;
   /** Peaks being computed, by call id: a request during the computation waits for it rather than redoing it. */
   private readonly peaksInFlight = new Map<string, Promise<PeaksFile>>();
-  private readonly totals = { framesWritten: 0, gapFrames: 0, lateFrames: 0, bytesWritten: 0 };
+  /** The worker's latest counters (it sends them after changes and before answering). */
+  private totals: RecordingTotals = { framesWritten: 0, gapFrames: 0, lateFrames: 0, bytesWritten: 0 };
+  private readonly worker: AudioWorkerClient<RecordingWorkerMessage>;
+  private readonly stereoScratch = new Int16Array(STEREO_SAMPLES_PER_FRAME);
 
   constructor(private readonly deps: RecordingServiceDeps) {
-    const slotMs = (deps.flushIntervalMs ?? RECORDING_FLUSH_INTERVAL_MS) / FLUSH_SLOTS;
-    this.timer = setInterval(() => this.flushBuffered(), slotMs);
-    // The flush timer alone must not keep the process alive.
-    this.timer.unref();
+    const options: RecordingWorkerOptions = {
+      flushIntervalMs: deps.flushIntervalMs ?? RECORDING_FLUSH_INTERVAL_MS,
+      flushSlots: FLUSH_SLOTS,
+    };
+    this.worker = new AudioWorkerClient({
+      entry: new URL('./recordingWorker.ts', import.meta.url),
+      options,
+      name: 'recording',
+      logger: deps.logger,
+      onMessage: (message) => {
+        if (message.type === 'totals') this.totals = message.totals;
+        else deps.logger[message.level](message.message, message.meta);
+      },
+    });
+  }
+
+  /** A frame of a live call's own audio as the platform sent it (the audio hub's hook): decoded in the worker. */
+  pushFrame(frame: AudioFrame, receivedAt: number): void {
+    const rec = this.recordingFor(frame.callId, frame.seq, receivedAt, frame.codec, checkSeq(frame.seq));
+    if (rec) this.worker.batch.pushFrame(RECORD_KIND.frame, rec.id, -1, frame);
   }
 
   pushCallAudio(
@@ -131,7 +134,20 @@ export class RecordingService implements CallRecorder {
     sourceCodec: AudioCodec,
   ): void {
     const rec = this.recordingFor(callId, seq, receivedAt, sourceCodec, checkFrame(seq, sides));
-    if (rec) this.afterPush(rec, seq, rec.aligner.push(seq, sides, rec.out));
+    if (!rec) return;
+    const { agent, caller } = sides;
+    if (agent && caller) {
+      const interleaved = this.stereoScratch;
+      for (let i = 0; i < AUDIO_SAMPLES_PER_FRAME; i++) {
+        interleaved[2 * i] = agent[i] as number;
+        interleaved[2 * i + 1] = caller[i] as number;
+      }
+      this.pushSamples(rec, seq, 'both', interleaved);
+    } else if (agent) {
+      this.pushSamples(rec, seq, 'agent', agent);
+    } else if (caller) {
+      this.pushSamples(rec, seq, 'caller', caller);
+    }
   }
 
   pushStereoCallAudio(
@@ -146,7 +162,12 @@ export class RecordingService implements CallRecorder {
         ? checkSeq(seq)
         : `the frame has ${interleaved.length} interleaved samples; a 20 ms stereo frame has ${STEREO_SAMPLES_PER_FRAME}`;
     const rec = this.recordingFor(callId, seq, receivedAt, sourceCodec, problem);
-    if (rec) this.afterPush(rec, seq, rec.aligner.pushStereo(seq, interleaved, rec.out));
+    if (rec) this.pushSamples(rec, seq, 'both', interleaved);
+  }
+
+  /** Decoded samples go to the worker as L16 (copied now: the caller may reuse its arrays). */
+  private pushSamples(rec: OpenRecording, seq: number, channel: AudioChannel, samples: Int16Array): void {
+    this.worker.batch.pushSamples(RECORD_KIND.frame, rec.id, -1, seq, channel, samples);
   }
 
   /** The open recording a frame goes to (opened by the first frame), or null when it goes nowhere. */
@@ -173,23 +194,13 @@ export class RecordingService implements CallRecorder {
       }
       return null;
     }
-    const rec = this.open.get(callId) ?? this.openRecording(callId, seq, receivedAt, sourceCodec);
-    return rec.failed ? null : rec;
-  }
-
-  private afterPush(rec: OpenRecording, seq: number, outcome: PushOutcome): void {
-    if (outcome === 'too_far_ahead' && this.warnOnce(rec, 'jump')) {
-      this.deps.logger.warn(
-        `recordings: frame refused: seq ${seq} is more than ${MAX_JUMP_FRAMES} frames (1 hour) ahead of the recording`,
-        { callId: rec.callId, writtenFrames: rec.aligner.framesWritten },
-      );
-    }
-    this.takeOutput(rec);
+    // A recording whose file failed takes frames all the same: the worker drops them.
+    return this.open.get(callId) ?? this.openRecording(callId, seq, receivedAt, sourceCodec);
   }
 
   pushControllerAudio(callId: string, target: 'agent' | 'both', pcm: Int16Array): void {
     const rec = this.open.get(callId);
-    if (!rec || rec.failed) return;
+    if (!rec) return;
     if (pcm.length !== AUDIO_SAMPLES_PER_FRAME) {
       if (this.warnOnce(rec, 'controller')) {
         this.deps.logger.warn(
@@ -199,7 +210,7 @@ export class RecordingService implements CallRecorder {
       }
       return;
     }
-    rec.aligner.pushController(target, pcm);
+    this.worker.batch.pushSamples(RECORD_KIND.controller, rec.id, target === 'both' ? 1 : 0, 0, 'agent', pcm);
   }
 
   finish(callId: string, endedAt: number): Promise<void> {
@@ -210,18 +221,20 @@ export class RecordingService implements CallRecorder {
 
   /** Writes everything buffered now and waits for it (and for recordings being finished). */
   async flushNow(): Promise<void> {
-    await Promise.all([...this.open.values()].map((rec) => this.scheduleWrite(rec)));
+    // Files still being created take their audio once they exist, so the flush waits for them.
+    await Promise.allSettled([...this.open.values()].map((rec) => rec.created));
+    await this.worker.request({ type: 'flush' });
     await Promise.all(this.finishing.values());
   }
 
   /** The server is stopping: every open recording is written out and closed as `interrupted`. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      clearInterval(this.timer);
       const endedAt = this.deps.now();
       await Promise.all([...this.open.values()].map((rec) => this.closeRecording(rec, 'interrupted', endedAt)));
       await Promise.all(this.finishing.values());
       await Promise.allSettled(this.peaksInFlight.values());
+      await this.worker.terminate();
     })();
     return this.closing;
   }
@@ -310,10 +323,9 @@ export class RecordingService implements CallRecorder {
     return resolveMediaPath(this.deps.dataDir, ...relative.split('/'));
   }
 
+  /** Counters as the recording worker last sent them (after each change it makes, within a flush slot). */
   stats(): RecordingStats {
-    const stats: RecordingStats = { openRecordings: this.open.size, ...this.totals };
-    for (const rec of this.open.values()) addCounters(stats, rec.aligner.counters);
-    return stats;
+    return { openRecordings: this.open.size, ...this.totals };
   }
 
   /** Deletes recordings that ended before the cutoff: their files first, then their rows. */
@@ -355,24 +367,24 @@ export class RecordingService implements CallRecorder {
     const startedAt = receivedAt - (seq - originSeq) * AUDIO_FRAME_MS;
     const day = new Date(startedAt).toISOString().slice(0, 10);
     const name = `${randomUUID()}.wav`;
+    const id = this.recordingsOpened++;
+    // The worker buffers its audio from now on; the file follows the row.
+    this.worker.post({ type: 'open', rec: id, callId, originSeq });
     const rec: OpenRecording = {
+      id,
       callId,
       file: [RECORDINGS_DIR, day, name].join('/'),
       startedAt,
       sourceCodec,
-      aligner: new FrameAligner({ originSeq }),
-      out: [],
-      pieces: [],
-      chunk: null,
-      chunkBytes: 0,
-      tail: Promise.resolve(),
-      writeQueued: false,
-      failed: false,
+      created: Promise.resolve(),
       warned: new Set(),
-      flushSlot: this.recordingsOpened++ % FLUSH_SLOTS,
     };
+    rec.created = this.createFile(rec, day, name);
+    rec.created.catch((error: unknown) => {
+      this.worker.post({ type: 'abandon', rec: id });
+      this.deps.logger.error(`recordings: the recording of call ${callId} could not be opened`, { error });
+    });
     this.open.set(callId, rec);
-    rec.tail = this.createFile(rec, day, name).catch((error: unknown) => this.fail(rec, error, 'could not be opened'));
     return rec;
   }
 
@@ -404,9 +416,9 @@ export class RecordingService implements CallRecorder {
     );
     try {
       await mkdir(await resolveMediaPath(this.deps.dataDir, RECORDINGS_DIR, day), { recursive: true });
-      const absolutePath = await resolveMediaPath(this.deps.dataDir, RECORDINGS_DIR, day, name);
-      rec.appender = await WavAppender.create(absolutePath, format);
-      rec.absolutePath = absolutePath;
+      const path = await resolveMediaPath(this.deps.dataDir, RECORDINGS_DIR, day, name);
+      await this.worker.request({ type: 'create', rec: rec.id, path });
+      rec.absolutePath = path;
     } catch (error) {
       // No file, no recording: the row goes too.
       await this.deps.repository.delete([rec.callId]).catch(() => {});
@@ -414,101 +426,44 @@ export class RecordingService implements CallRecorder {
     }
   }
 
-  /** Moves the aligner's output into the write buffer (silence stays a count, never a buffer). */
-  private takeOutput(rec: OpenRecording): void {
-    for (const output of rec.out) {
-      if (output.kind === 'frame') {
-        const bytes = int16LittleEndianBytes(output.samples);
-        if (!rec.chunk || rec.chunkBytes + bytes.byteLength > rec.chunk.byteLength) {
-          this.sealChunk(rec);
-          rec.chunk = Buffer.allocUnsafe(CHUNK_FRAMES * RECORDING_FRAME_BYTES);
-        }
-        rec.chunk.set(bytes, rec.chunkBytes);
-        rec.chunkBytes += bytes.byteLength;
-      } else {
-        this.sealChunk(rec);
-        rec.pieces.push({ silenceBytes: output.frames * RECORDING_FRAME_BYTES });
-      }
-    }
-    rec.out.length = 0;
-  }
-
-  /** The chunk's used part joins the pieces (in order); the next frame starts a new chunk. */
-  private sealChunk(rec: OpenRecording): void {
-    if (rec.chunk && rec.chunkBytes > 0) rec.pieces.push(rec.chunk.subarray(0, rec.chunkBytes));
-    rec.chunk = null;
-    rec.chunkBytes = 0;
-  }
-
-  /** One tick: the recordings of this slot append what they buffered. */
-  private flushBuffered(): void {
-    const slot = this.flushTick;
-    this.flushTick = (this.flushTick + 1) % FLUSH_SLOTS;
-    for (const rec of this.open.values()) {
-      if (rec.flushSlot === slot && (rec.pieces.length > 0 || rec.chunkBytes > 0)) void this.scheduleWrite(rec);
-    }
-  }
-
-  /** Queues one append of whatever is buffered when it starts; at most one runs and one waits per file. */
-  private scheduleWrite(rec: OpenRecording): Promise<void> {
-    if (rec.writeQueued || rec.failed) return rec.tail;
-    rec.writeQueued = true;
-    rec.tail = rec.tail
-      .then(async () => {
-        rec.writeQueued = false;
-        // The chunk being filled goes with this write: a buffer handed to the file is never written to again.
-        this.sealChunk(rec);
-        if (rec.failed || !rec.appender || rec.pieces.length === 0) return;
-        const pieces = rec.pieces;
-        rec.pieces = [];
-        this.totals.bytesWritten += await rec.appender.append(pieces);
-      })
-      .catch((error: unknown) => this.fail(rec, error, 'could not be written'));
-    return rec.tail;
-  }
-
-  private fail(rec: OpenRecording, error: unknown, what: string): void {
-    if (!rec.failed) this.deps.logger.error(`recordings: the recording of call ${rec.callId} ${what}`, { error });
-    rec.failed = true;
-    rec.pieces = [];
-    rec.chunk = null;
-    rec.chunkBytes = 0;
-  }
-
   private closeRecording(rec: OpenRecording, status: RecordingStatus, endedAt: number): Promise<void> {
     this.open.delete(rec.callId);
     this.rememberFinished(rec.callId);
-    rec.aligner.finish(rec.out);
-    this.takeOutput(rec);
-    void this.scheduleWrite(rec);
-    const done = rec.tail
-      .then(() => this.finalize(rec, status, endedAt))
+    const done = rec.created
+      .then(
+        async () =>
+          this.finalize(rec, status, endedAt, await this.worker.request<FinishResult>({ type: 'finish', rec: rec.id })),
+        // Never opened: no row, no file (the worker drops what it buffered).
+        () => this.worker.request({ type: 'finish', rec: rec.id }).then(() => {}),
+      )
       .catch((error: unknown) => {
         this.deps.logger.error(`recordings: the recording of call ${rec.callId} could not be closed`, { error });
       })
       .finally(() => {
         this.finishing.delete(rec.callId);
-        addCounters(this.totals, rec.aligner.counters);
       });
     this.finishing.set(rec.callId, done);
     return done;
   }
 
-  private async finalize(rec: OpenRecording, status: RecordingStatus, endedAt: number): Promise<void> {
-    const { appender, absolutePath } = rec;
-    if (!appender || !absolutePath) return; // never opened: no row, no file
-    const counters = rec.aligner.counters;
+  private async finalize(
+    rec: OpenRecording,
+    status: RecordingStatus,
+    endedAt: number,
+    result: FinishResult,
+  ): Promise<void> {
+    const { absolutePath } = rec;
+    if (!result.opened || !absolutePath) return; // never opened: no row, no file
+    const { counters } = result;
     const tally = {
       gap_frames_agent: counters.gapFramesAgent,
       gap_frames_caller: counters.gapFramesCaller,
       late_frames: counters.lateFrames,
       controller_frames: counters.controllerFrames,
     };
-    if (rec.failed) {
-      // A write failed part-way: keep what reached the disk, as the start-up repair would.
-      await appender.abandon().catch(() => {});
-      const repaired = await repairWavFile(absolutePath, RECORDING_WAV_FORMAT);
-      const dataBytes = repaired?.dataBytes ?? 0;
+    if (result.failed) {
+      // A write failed part-way: the worker kept what reached the disk, as the start-up repair would.
+      const dataBytes = result.repaired?.dataBytes ?? 0;
       await this.deps.repository.update(
         rec.callId,
         {
@@ -516,15 +471,15 @@ export class RecordingService implements CallRecorder {
           ended_at: endedAt,
           frames: Math.floor(dataBytes / RECORDING_FRAME_BYTES),
           duration_ms: durationOfDataBytes(dataBytes),
-          size_bytes: repaired?.fileBytes ?? 0,
+          size_bytes: result.repaired?.fileBytes ?? 0,
           ...tally,
         },
         this.deps.now(),
       );
-      if (repaired) this.peaksInBackground(rec.callId, absolutePath);
+      if (result.repaired) this.peaksInBackground(rec.callId, absolutePath);
       return;
     }
-    const dataBytes = await appender.finish();
+    const { dataBytes } = result;
     await this.deps.repository.update(
       rec.callId,
       {
@@ -554,12 +509,6 @@ export class RecordingService implements CallRecorder {
     rec.warned.add(what);
     return true;
   }
-}
-
-function addCounters(target: Omit<RecordingStats, 'openRecordings' | 'bytesWritten'>, counters: AlignerCounters) {
-  target.framesWritten += counters.framesWritten;
-  target.gapFrames += counters.gapFramesAgent + counters.gapFramesCaller;
-  target.lateFrames += counters.lateFrames;
 }
 
 /** Whole milliseconds of audio in `dataBytes` of recording data. */

@@ -1,6 +1,6 @@
 import {
   AUDIO_FRAME_MS,
-  AUDIO_SAMPLES_PER_FRAME,
+  type AudioFrame,
   type Call,
   type CallSpeech,
   DEAD_AIR_THRESHOLD_MS,
@@ -8,14 +8,16 @@ import {
   type ScreenshotMeta,
   SILENCE_BADGE_MIN_MS,
 } from '@earshot/shared';
+import { AudioWorkerClient } from '../audio/audioWorker.js';
+import { RECORD_KIND, SlotCache } from '../audio/frameBatch.js';
 import type { LiveCallRegistry } from '../calls/liveCallRegistry.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { MAX_JUMP_FRAMES } from '../recordings/frameAligner.js';
 import type { RetentionTarget } from '../retention/retentionService.js';
-import { FrameSequencer } from './frameSequencer.js';
 import type { SpeechInterval } from './offline.js';
 import { buildCallSpeech } from './segments.js';
+import { type SpeechBlocksMessage, type SpeechWorkerOptions, speechBlockViews } from './speechBlocks.js';
 import type { SpeechRepository } from './speechRepository.js';
 import type { VadChannel, VadEngine } from './vadEngine.js';
 
@@ -25,18 +27,11 @@ const SIDES = ['agent', 'caller'] as const;
 type Side = (typeof SIDES)[number];
 
 /**
- * What the audio hub hands to speech analytics: each frame of a call's own audio, decoded, after the recorder
- * had it. Synchronous and cheap; the arrays are only read, never kept.
+ * What the audio hub hands to speech analytics: each frame of a call's own audio (channel agent, caller or
+ * both), as it came. Synchronous and cheap: the payload is copied for the speech worker, never kept.
  */
 export interface CallAudioTap {
-  pushCallAudio(
-    callId: string,
-    seq: number,
-    sides: { agent?: Int16Array; caller?: Int16Array },
-    receivedAt: number,
-  ): void;
-  /** Both sides interleaved (agent, caller, agent, …: 320 samples). */
-  pushStereoCallAudio(callId: string, seq: number, interleaved: Int16Array, receivedAt: number): void;
+  pushFrame(frame: AudioFrame, receivedAt: number): void;
 }
 
 export interface SpeechServiceDeps {
@@ -59,7 +54,8 @@ export interface SpeechServiceStats {
 }
 
 interface SideState {
-  sequencer: FrameSequencer;
+  /** The channel's number in the speech worker, which decodes, orders and cuts its frames into blocks. */
+  handle: number;
   channel: VadChannel;
   utterances: SpeechInterval[];
   /** End of this side's last utterance (offset ms), 0 before any. */
@@ -90,7 +86,8 @@ interface CallTracker {
 }
 
 /**
- * Live speech analytics per call: both sides' audio through the voice-activity engine, the silence in progress
+ * Live speech analytics per call: both sides' audio through the voice-activity engine (the per-frame part in
+ * the speech worker thread, speechFrameWorker.ts; blocks, the model and decisions here), the silence in progress
  * (neither side speaking, not on hold) on the call once it reaches SILENCE_BADGE_MIN_MS, backdated to the end of
  * the last speech, with what the agent's screen did meanwhile; and when the call ends, its segments and metrics,
  * stored. Calls without audio get neither.
@@ -101,12 +98,24 @@ export class SpeechService implements CallAudioTap {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly counters = { stored: 0, failed: 0 };
   private stopped = false;
-  private readonly scratch = {
-    agent: new Int16Array(AUDIO_SAMPLES_PER_FRAME),
-    caller: new Int16Array(AUDIO_SAMPLES_PER_FRAME),
-  };
+  /** Side channels by their number in the worker. */
+  private readonly handles = new Map<number, SideState>();
+  private nextHandle = 0;
+  private readonly worker: AudioWorkerClient<SpeechBlocksMessage>;
+  private readonly blockSlots = new SlotCache();
 
   constructor(private readonly deps: SpeechServiceDeps) {
+    const options: SpeechWorkerOptions = {
+      blockFrames: deps.engine.tuning.blockFrames,
+      windowSamples: deps.engine.windowSamples,
+    };
+    this.worker = new AudioWorkerClient({
+      entry: new URL('./speechFrameWorker.ts', import.meta.url),
+      options,
+      name: 'speech',
+      logger: deps.logger,
+      onMessage: (message) => this.takeBlocks(message),
+    });
     this.unsubscribe.push(
       deps.registry.onChange(({ previous, call, record }) => {
         const tracker = this.trackers.get(call.id);
@@ -124,9 +133,14 @@ export class SpeechService implements CallAudioTap {
     );
   }
 
-  /** One frame of a live call's own audio, decoded (the audio hub's hook); cheap and synchronous. */
-  pushCallAudio(callId: string, seq: number, sides: { agent?: Int16Array; caller?: Int16Array }, receivedAt: number) {
+  /**
+   * One frame of a live call's own audio (the audio hub's hook); cheap and synchronous: the frame goes to the
+   * speech worker with the next batch, and its blocks come back to the side's channel (takeBlocks).
+   */
+  pushFrame(frame: AudioFrame, receivedAt: number): void {
+    const { callId, seq, channel } = frame;
     if (this.stopped || !Number.isInteger(seq) || seq < 0) return;
+    if (channel !== 'agent' && channel !== 'caller' && channel !== 'both') return;
     let tracker = this.trackers.get(callId);
     if (!tracker) {
       const call = this.deps.registry.get(callId);
@@ -134,24 +148,9 @@ export class SpeechService implements CallAudioTap {
       tracker = this.track(call, seq, receivedAt);
     }
     if (tracker.finishing) return;
-    for (const side of SIDES) {
-      const samples = sides[side];
-      if (!samples || samples.length !== AUDIO_SAMPLES_PER_FRAME) continue;
-      const state = tracker.sides[side] ?? this.openSide(tracker, side);
-      state.sequencer.push(seq, samples);
-    }
-  }
-
-  pushStereoCallAudio(callId: string, seq: number, interleaved: Int16Array, receivedAt: number): void {
-    if (interleaved.length !== 2 * AUDIO_SAMPLES_PER_FRAME) return;
-    // Scratch arrays: a side's channel copies them at once (or its sequencer does, to wait), never keeps them.
-    const agent = this.scratch.agent;
-    const caller = this.scratch.caller;
-    for (let i = 0; i < AUDIO_SAMPLES_PER_FRAME; i++) {
-      agent[i] = interleaved[2 * i] as number;
-      caller[i] = interleaved[2 * i + 1] as number;
-    }
-    this.pushCallAudio(callId, seq, this.scratch, receivedAt);
+    const agent = channel === 'caller' ? undefined : (tracker.sides.agent ?? this.openSide(tracker, 'agent'));
+    const caller = channel === 'agent' ? undefined : (tracker.sides.caller ?? this.openSide(tracker, 'caller'));
+    this.worker.batch.pushFrame(RECORD_KIND.frame, agent?.handle ?? -1, caller?.handle ?? -1, frame);
   }
 
   /** `GET /api/calls/:id/speech` for a call that exists: live, stored, or ended without audio (empty). */
@@ -181,6 +180,8 @@ export class SpeechService implements CallAudioTap {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.idle();
     this.trackers.clear();
+    this.handles.clear();
+    await this.worker.terminate();
   }
 
   /* ----------------------------------------------------------- internals ----------------------------------------------------------- */
@@ -221,14 +222,46 @@ export class SpeechService implements CallAudioTap {
       this.sync(tracker);
     });
     channel.suspended = tracker.holdOpenSinceMs !== null;
-    const state: SideState = {
-      sequencer: new FrameSequencer(tracker.originSeq, channel),
-      channel,
-      utterances: [],
-      lastEndMs: 0,
-    };
+    const state: SideState = { handle: this.nextHandle++, channel, utterances: [], lastEndMs: 0 };
     tracker.sides[side] = state;
+    this.handles.set(state.handle, state);
+    this.worker.post({ type: 'open', handle: state.handle, originSeq: tracker.originSeq });
     return state;
+  }
+
+  /** Blocks the speech worker cut: each to its side's channel, which gates it, queues it for the model, decides. */
+  private takeBlocks(message: SpeechBlocksMessage): void {
+    const { blockFrames } = this.deps.engine.tuning;
+    const { windowSamples } = this.deps.engine;
+    const stride = 2 + blockFrames;
+    const buffer = this.blockSlots.get(message);
+    const { meta, windows } = speechBlockViews(buffer, message.capacity, blockFrames, windowSamples);
+    for (let block = 0; block < message.blocks; block++) {
+      const at = block * stride;
+      const state = this.handles.get(meta[at] as number);
+      if (!state) continue;
+      const frames = meta[at + 1] as number;
+      state.channel.pushBlock(
+        meta.subarray(at + 2, at + 2 + frames),
+        windows.subarray(block * windowSamples, (block + 1) * windowSamples),
+      );
+    }
+    // The channels copied what they keep: the slot goes back to the worker for its next messages.
+    this.worker.post({ type: 'spareBlocks', slot: message.slot });
+  }
+
+  /**
+   * The side's last frames: the worker hands on what its sequencer still holds (gaps as silence) and the last
+   * partial block, which reach the channel before this resolves. A dead worker loses them; the channel closes all the same.
+   */
+  private async finishSide(state: SideState): Promise<void> {
+    try {
+      await this.worker.request({ type: 'finish', handle: state.handle });
+    } catch (error) {
+      this.deps.logger.warn('speech: the last frames of a channel were lost with the speech worker', { error });
+    } finally {
+      this.handles.delete(state.handle);
+    }
   }
 
   /** Answer and hold, from the call (a stored change); hold start and end become offsets in the audio. */
@@ -329,7 +362,7 @@ export class SpeechService implements CallAudioTap {
 
   private async store(tracker: CallTracker, call: Call): Promise<void> {
     const sides = SIDES.map((side) => tracker.sides[side]).filter((s): s is SideState => s !== undefined);
-    for (const state of sides) state.sequencer.finish();
+    await Promise.all(sides.map((state) => this.finishSide(state)));
     await Promise.all(sides.map((state) => state.channel.close()));
     const durationMs = Math.max(0, ...sides.map((state) => state.channel.processedFrames * AUDIO_FRAME_MS));
     const endedAt = call.endedAt ?? this.deps.clock.now();

@@ -1,9 +1,8 @@
-import { AUDIO_SAMPLES_PER_FRAME } from '@earshot/shared';
 import type { Logger } from '../logger.js';
 import { SILERO_STATE_SIZE, SILERO_WINDOWS_8K, type SileroModel } from './sileroModel.js';
+import { VadFrameCutter } from './vadFrameCutter.js';
 import {
   DEFAULT_VAD_TUNING,
-  levelOfMeanSquare,
   SILENT_FRAME_DB,
   type VadEvent,
   VadStateMachine,
@@ -223,8 +222,6 @@ export class VadEngine {
   }
 }
 
-const INT16_TO_FLOAT = 1 / 32768;
-
 /** Stand-in for the model when it cannot run: a block with a frame well above the gate is speech. */
 function energyProbability(levels: Float64Array, tuning: VadTuning): number {
   let loudest = SILENT_FRAME_DB;
@@ -234,17 +231,15 @@ function energyProbability(levels: Float64Array, tuning: VadTuning): number {
 
 /**
  * One channel of audio (one side of a call): frames in order, in; decisions out through its listener. Frames
- * are cut into blocks of `tuning.blockFrames`; each block is gated or queued for the model.
+ * are cut into blocks of `tuning.blockFrames` (here, by pushFrame; or elsewhere, handed in by pushBlock);
+ * each block is gated or queued for the model.
  */
 export class VadChannel {
   private readonly machine: VadStateMachine;
   private readonly blockFrames: number;
   private readonly windowSamples: number;
-  /** The last windowSamples samples as floats, a ring: `ringAt` is where the next sample goes. */
-  private readonly ring: Float32Array;
-  private ringAt = 0;
-  private levels: Float64Array;
-  private framesInBlock = 0;
+  /** Cuts frames pushed here into blocks; made by the first pushFrame (a channel fed blocks never has one). */
+  private cutter: VadFrameCutter | undefined;
   private readonly queue: QueuedBlock[] = [];
   private readonly h = new Float32Array(SILERO_STATE_SIZE);
   private readonly c = new Float32Array(SILERO_STATE_SIZE);
@@ -268,8 +263,6 @@ export class VadChannel {
     this.machine = new VadStateMachine(engine.tuning);
     this.blockFrames = engine.tuning.blockFrames;
     this.windowSamples = engine.windowSamples;
-    this.ring = new Float32Array(this.windowSamples);
-    this.levels = new Float64Array(this.blockFrames);
   }
 
   /** Frames decided so far. */
@@ -287,37 +280,20 @@ export class VadChannel {
 
   /** The next 20 ms frame (AUDIO_SAMPLES_PER_FRAME samples). */
   pushFrame(samples: Int16Array): void {
-    if (this.closing) return;
-    const ring = this.ring;
-    let at = this.ringAt;
-    let sumOfSquares = 0;
-    for (let i = 0; i < AUDIO_SAMPLES_PER_FRAME; i++) {
-      const sample = samples[i] as number;
-      sumOfSquares += sample * sample;
-      ring[at] = sample * INT16_TO_FLOAT;
-      at = at + 1 === ring.length ? 0 : at + 1;
-    }
-    this.ringAt = at;
-    this.levels[this.framesInBlock++] = levelOfMeanSquare(sumOfSquares / AUDIO_SAMPLES_PER_FRAME);
-    if (this.framesInBlock === this.blockFrames) this.endBlock();
+    if (!this.closing) this.ownCutter().pushFrame(samples);
   }
 
   /** Frames that never arrived: silence, without building buffers for it. */
   pushSilentFrames(count: number): void {
-    if (this.closing) return;
-    for (let i = 0; i < count; i++) {
-      if (i < Math.ceil(this.windowSamples / AUDIO_SAMPLES_PER_FRAME) + 1) {
-        const ring = this.ring;
-        let at = this.ringAt;
-        for (let s = 0; s < AUDIO_SAMPLES_PER_FRAME; s++) {
-          ring[at] = 0;
-          at = at + 1 === ring.length ? 0 : at + 1;
-        }
-        this.ringAt = at;
-      }
-      this.levels[this.framesInBlock++] = SILENT_FRAME_DB;
-      if (this.framesInBlock === this.blockFrames) this.endBlock();
-    }
+    if (!this.closing) this.ownCutter().pushSilentFrames(count);
+  }
+
+  /**
+   * A block cut by a VadFrameCutter elsewhere (the speech worker): its frames' levels (`blockFrames` of them,
+   * fewer only for a channel's last block) and its window. Both are copied; the caller may reuse them.
+   */
+  pushBlock(levels: ArrayLike<number>, window: Float32Array): void {
+    if (!this.closing) this.endBlock(levels, (out) => out.set(window.subarray(0, this.windowSamples)));
   }
 
   /**
@@ -330,8 +306,9 @@ export class VadChannel {
     const promise = new Promise<void>((r) => {
       resolve = r;
     });
+    // The cutter's last partial block goes in before the channel stops taking blocks.
+    this.cutter?.flush();
     this.closing = { promise, resolve };
-    if (this.framesInBlock > 0) this.endBlock();
     this.drainQueue();
     if (!this.closed) this.engine.soon();
     return promise;
@@ -379,32 +356,37 @@ export class VadChannel {
 
   /* ----------------------------------------------------------- internals ----------------------------------------------------------- */
 
-  private endBlock(): void {
-    const levels = this.framesInBlock === this.blockFrames ? this.levels : this.levels.slice(0, this.framesInBlock);
-    this.levels = this.spareLevels.pop() ?? new Float64Array(this.blockFrames);
-    this.framesInBlock = 0;
+  private ownCutter(): VadFrameCutter {
+    this.cutter ??= new VadFrameCutter(this.blockFrames, this.windowSamples, (levels, cutter) =>
+      this.endBlock(levels, (out) => cutter.windowInto(out)),
+    );
+    return this.cutter;
+  }
+
+  /** A block's levels are in: gated, or queued with its window (filled only when the model will see it). */
+  private endBlock(blockLevels: ArrayLike<number>, fillWindow: (out: Float32Array) => void): void {
+    const count = blockLevels.length;
+    const levels =
+      count === this.blockFrames
+        ? (this.spareLevels.pop() ?? new Float64Array(this.blockFrames))
+        : new Float64Array(count);
     let loudest = SILENT_FRAME_DB;
-    for (const level of levels) loudest = Math.max(loudest, level);
+    for (let i = 0; i < count; i++) {
+      const level = blockLevels[i] as number;
+      levels[i] = level;
+      loudest = Math.max(loudest, level);
+    }
     // Judged with the channel's state as decided so far (blocks may still wait for the model before this one).
     const gated = this.suspended || loudest < this.machine.gateThresholdDb;
     this.engine.countBlock(gated);
-    this.queue.push({
-      levels,
-      window: gated ? null : this.windowNow(),
-      probability: null,
-      state: gated ? 'gated' : 'waiting',
-    });
+    let window: Float32Array | null = null;
+    if (!gated) {
+      window = this.spareWindows.pop() ?? new Float32Array(this.windowSamples);
+      fillWindow(window);
+    }
+    this.queue.push({ levels, window, probability: null, state: gated ? 'gated' : 'waiting' });
     // Gated blocks behind nothing waiting are decided at once (silence shows without waiting for a tick).
     if (this.queue.length === 1 && gated) this.drainQueue();
-  }
-
-  /** The last windowSamples samples, oldest first. */
-  private windowNow(): Float32Array {
-    const out = this.spareWindows.pop() ?? new Float32Array(this.windowSamples);
-    const tail = this.ring.length - this.ringAt;
-    out.set(this.ring.subarray(this.ringAt), 0);
-    out.set(this.ring.subarray(0, this.ringAt), tail);
-    return out;
   }
 
   private drainQueue(): void {
