@@ -1,22 +1,10 @@
 import type { ScreenshotMeta } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
+import { screenshotMetaFixture } from '../lib/screenshotMeta.fixture.js';
 import { mergeScreens, unchangedUntil } from './callScreens.js';
 
-const shot = (id: string, capturedAt: number, lastSeenAt = capturedAt): ScreenshotMeta => ({
-  id,
-  callId: 'c1',
-  agentId: 'agent-001',
-  capturedAt,
-  receivedAt: capturedAt,
-  lastSeenAt,
-  mime: 'image/jpeg',
-  width: 1280,
-  height: 720,
-  bytes: 10,
-  contentHash: id,
-  thumbWidth: 320,
-  thumbHeight: 180,
-});
+const shot = (id: string, capturedAt: number, lastSeenAt = capturedAt) =>
+  screenshotMetaFixture(id, capturedAt, { lastSeenAt, mime: 'image/jpeg', bytes: 10 });
 
 describe('mergeScreens', () => {
   it('keeps each screenshot once, oldest first', () => {

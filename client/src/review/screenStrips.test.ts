@@ -1,24 +1,10 @@
-import type { ScreenshotMeta } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
+import { screenshotMetaFixture } from '../lib/screenshotMeta.fixture.js';
 import { stripItems } from './Filmstrip.js';
 import { laneTicksPath } from './ScreenLane.js';
 
 const START = 1_700_000_000_000;
-const meta = (id: string, offsetMs: number): ScreenshotMeta => ({
-  id,
-  callId: 'c1',
-  agentId: 'a1',
-  capturedAt: START + offsetMs,
-  receivedAt: START + offsetMs,
-  lastSeenAt: START + offsetMs,
-  mime: 'image/webp',
-  width: 1280,
-  height: 720,
-  bytes: 1000,
-  contentHash: id,
-  thumbWidth: 320,
-  thumbHeight: 180,
-});
+const meta = (id: string, offsetMs: number) => screenshotMetaFixture(id, START + offsetMs);
 
 describe('stripItems', () => {
   it('puts each gap before the first screenshot after it, and trailing gaps last', () => {

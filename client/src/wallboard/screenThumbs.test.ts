@@ -1,24 +1,10 @@
 import { SCREENSHOT_STALE_MS, type ScreenshotMeta } from '@earshot/shared';
 import { describe, expect, it } from 'vitest';
+import { screenshotMetaFixture } from '../lib/screenshotMeta.fixture.js';
 import { callSetKey, screenshotAge, withLatest } from './screenThumbs.js';
 
-function meta(id: string, callId: string, capturedAt: number, lastSeenAt = capturedAt): ScreenshotMeta {
-  return {
-    id,
-    callId,
-    agentId: 'agent-001',
-    capturedAt,
-    receivedAt: capturedAt + 50,
-    lastSeenAt,
-    mime: 'image/webp',
-    width: 1280,
-    height: 720,
-    bytes: 1000,
-    contentHash: id,
-    thumbWidth: 320,
-    thumbHeight: 180,
-  };
-}
+const meta = (id: string, callId: string, capturedAt: number, lastSeenAt = capturedAt) =>
+  screenshotMetaFixture(id, capturedAt, { callId, lastSeenAt, receivedAt: capturedAt + 50 });
 
 describe('screen thumbnails', () => {
   it('keeps the newest screenshot per call', () => {
