@@ -9,7 +9,7 @@ import {
 } from '@earshot/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import type WaveSurfer from 'wavesurfer.js';
 import { canUse } from '../app/features.js';
 import { useSession } from '../auth/session.js';
@@ -199,7 +199,10 @@ function ReviewView({ callId, recording }: { callId: string; recording: Recordin
   const lines = transcript.data?.lines ?? EMPTY_LINES;
   const currentLine = lineIndexAt(lines, positionMs);
   // Search hits and filtered lists pass their words on (`?q=`), so the page opens with them marked.
-  const [findQuery, setFindQuery] = useState(() => new URLSearchParams(window.location.search).get('q') ?? '');
+  const [searchParams] = useSearchParams();
+  const wordsInAddress = searchParams.get('q') ?? '';
+  const [findQuery, setFindQuery] = useState(wordsInAddress);
+  useEffect(() => setFindQuery(wordsInAddress), [wordsInAddress]);
   const hits = useMemo(() => keywordHits(lines, findQuery), [lines, findQuery]);
   const stepHit = (direction: 1 | -1) => {
     const index = nextHit(lines, hits.lines, positionMs, direction);
