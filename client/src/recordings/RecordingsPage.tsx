@@ -27,6 +27,7 @@ import {
 import { recordingsQueryOptions } from './recordingsQueries.js';
 import '../search/search.css';
 import './recordings.css';
+import { WordsBox } from '../search/WordsBox.js';
 
 /**
  * Every finished call with its recording, newest first, narrowed by time, agent, line, topic, length,
@@ -152,7 +153,6 @@ function RecordingsFilterForm({
 }) {
   const [form, setForm] = useState<RecordingsForm>(initial);
   const ids = {
-    q: useId(),
     minDuration: useId(),
     maxDuration: useId(),
     outcome: useId(),
@@ -169,36 +169,19 @@ function RecordingsFilterForm({
 
   return (
     <form className="search-form" onSubmit={submit} aria-label="Filter recordings" data-testid="recordings-filters">
-      <div className="search-box">
-        <label htmlFor={ids.q} className="sr-only">
-          Words said in the call
-        </label>
-        <input
-          id={ids.q}
-          className="input search-input"
-          type="search"
-          value={form.q}
-          maxLength={200}
-          onChange={(e) => set('q')(e.target.value)}
-          placeholder='Words said, "an exact phrase", prefix*'
-          spellCheck={false}
-          data-testid="recordings-q"
-        />
-        <button type="submit" className="button button-primary" data-testid="recordings-apply">
-          Apply
-        </button>
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => {
-            setForm(EMPTY_RECORDINGS_FORM);
-            onSubmit(EMPTY_RECORDINGS_FORM);
-          }}
-          data-testid="recordings-clear"
-        >
-          Clear
-        </button>
-      </div>
+      <WordsBox
+        value={form.q}
+        onChange={set('q')}
+        label="Words said in the call"
+        placeholder='Words said, "an exact phrase", prefix*'
+        submitLabel="Apply"
+        submitTestId="recordings-apply"
+        onClear={() => {
+          setForm(EMPTY_RECORDINGS_FORM);
+          onSubmit(EMPTY_RECORDINGS_FORM);
+        }}
+        testIdPrefix="recordings"
+      />
 
       <fieldset className="search-group">
         <legend>When and who</legend>

@@ -17,6 +17,7 @@ import { Snippet } from './Snippet.js';
 import { EMPTY_SEARCH_FORM, formFromParams, formToParams, readSearchRequest, type SearchForm } from './searchForm.js';
 import { searchQueryOptions } from './searchQueries.js';
 import './search.css';
+import { WordsBox } from './WordsBox.js';
 
 /**
  * Search across every call: words, "exact phrases" and prefix* in the transcripts, and behaviour (long
@@ -96,7 +97,6 @@ function SearchHelp() {
 function SearchFormView({ initial, onSubmit }: { initial: SearchForm; onSubmit: (form: SearchForm) => void }) {
   const [form, setForm] = useState<SearchForm>(initial);
   const ids = {
-    q: useId(),
     silence: useId(),
     sentiment: useId(),
   };
@@ -111,36 +111,19 @@ function SearchFormView({ initial, onSubmit }: { initial: SearchForm; onSubmit: 
 
   return (
     <form className="search-form" onSubmit={submit} aria-label="Search calls" data-testid="search-form">
-      <div className="search-box">
-        <label htmlFor={ids.q} className="sr-only">
-          Words or phrases
-        </label>
-        <input
-          id={ids.q}
-          className="input search-input"
-          type="search"
-          value={form.q}
-          maxLength={200}
-          onChange={(e) => set('q')(e.target.value)}
-          placeholder='Words, "an exact phrase", prefix*'
-          spellCheck={false}
-          data-testid="search-q"
-        />
-        <button type="submit" className="button button-primary" data-testid="search-submit">
-          Search
-        </button>
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => {
-            setForm(EMPTY_SEARCH_FORM);
-            onSubmit(EMPTY_SEARCH_FORM);
-          }}
-          data-testid="search-clear"
-        >
-          Clear
-        </button>
-      </div>
+      <WordsBox
+        value={form.q}
+        onChange={set('q')}
+        label="Words or phrases"
+        placeholder='Words, "an exact phrase", prefix*'
+        submitLabel="Search"
+        submitTestId="search-submit"
+        onClear={() => {
+          setForm(EMPTY_SEARCH_FORM);
+          onSubmit(EMPTY_SEARCH_FORM);
+        }}
+        testIdPrefix="search"
+      />
 
       <fieldset className="search-group">
         <legend>Behaviour</legend>
